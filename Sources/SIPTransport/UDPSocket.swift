@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SIPCore
+
+/// A bound UDP socket shared by all receiver threads of one listen address. recvfrom and
+/// sendto on one descriptor are safe from several threads at once.
+final class UDPSocket: @unchecked Sendable {
+    let descriptor: Int32
+    let address: ListenAddress
+
+    init(binding address: ListenAddress, receiveBufferBytes: Int?) throws {
+        guard let (storage, length) = POSIXAddress.make(host: address.host, port: address.port) else {
+            throw TransportError("listen \(address): '\(address.host)' is not a numeric IP address")
+        }
+        let family = Int32(storage.ss_family)
+        #if canImport(Glibc)
+        let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
+        #else
+        let fd = socket(family, SOCK_DGRAM, 0)
+        #endif
+        guard fd >= 0 else { throw TransportError("listen \(address): socket(): \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if var bytes = receiveBufferBytes.map({ Int32(clamping: $0) }) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
+        }
+        var bound = storage
+        let rc = withUnsafePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+        }
+        guard rc == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw TransportError("listen \(address): bind(): \(reason)")
+        }
+        self.descriptor = fd
+        self.address = address
+    }
+
+    /// Actual bound port (the configured one, or the kernel's choice for port 0).
+    var boundPort: Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return POSIXAddress.text(of: &storage).port
+    }
+
+    func send(_ bytes: [UInt8], to peer: UnsafePointer<sockaddr_storage>, length: socklen_t) {
+        bytes.withUnsafeBytes { raw in
+            _ = peer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(descriptor, raw.baseAddress, raw.count, 0, $0, length)
+            }
+        }
+    }
+
+    /// Wakes every thread blocked in recvfrom (Linux returns 0 from a shut-down UDP socket).
+    func shutdownReceivers() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    deinit { close(descriptor) }
+}
+
+/// Sends replies back to the datagram's source through the socket it arrived on, so the
+/// reply leaves from the listening port as RFC 3261 §18.2.2 expects.
+final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
+    private let socket: UDPSocket
+    private var peer: sockaddr_storage
+    private let peerLength: socklen_t
+
+    init(socket: UDPSocket, peer: sockaddr_storage, peerLength: socklen_t) {
+        self.socket = socket
+        self.peer = peer
+        self.peerLength = peerLength
+    }
+
+    func send(_ bytes: [UInt8]) {
+        withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
+    }
+}

@@ -1,0 +1,129 @@
+import SIPCore
+import TernRuntime
+import TernScript
+
+/// sl — stateless replies (RFC 3261 §8.2.6): a reply built from the request and sent back
+/// where it came from, keeping no state. A retransmitted request gets the same To-tag.
+final class SLModule: TernModule, @unchecked Sendable {
+    let name = "sl"
+    private var services: RuntimeServices?
+    private var statistics: SLStatistics?
+    private var defaultCode = 500
+    private var defaultReason = "Internal Server Error"
+
+    var declaration: ModuleDeclaration {
+        ModuleDeclaration(
+            name: name,
+            parameters: [
+                ParameterDeclaration(name: "default_code", type: .int, repeatable: false),
+                ParameterDeclaration(name: "default_reason", type: .string, repeatable: false),
+                ParameterDeclaration(name: "bind_tm", type: .int, repeatable: false),
+                ParameterDeclaration(name: "rich_redirect", type: .int, repeatable: false),
+            ],
+            functions: [
+                replyFunction(named: "sl_send_reply"),
+                replyFunction(named: "sl_reply"),
+                // Without a transaction module, send_reply is the stateless reply.
+                replyFunction(named: "send_reply"),
+                FunctionDeclaration(name: "sl_reply_error", argumentCounts: 0...0, routeTypes: [.request, .event]) {
+                    [unowned self] _, _ throws(Diagnostic) in
+                    { context in self.replyError(context) }
+                },
+            ],
+            pseudoVariables: []
+        )
+    }
+
+    func configure(parameters: [ModuleParameterSetting], services: RuntimeServices) throws(ConfigurationError) {
+        self.services = services
+        statistics = SLStatistics(services.statistics)
+        for parameter in parameters {
+            switch (parameter.parameter, parameter.value) {
+            case ("default_code", .int(let code)):
+                guard SLReplyCode.isValid(code) else {
+                    throw ConfigurationError("sl default_code \(code) is not a final reply code (300–699)", at: parameter.location)
+                }
+                defaultCode = code
+            case ("default_reason", .string(let reason)): defaultReason = reason
+            default: break
+            }
+        }
+    }
+
+    private func replyFunction(named name: String) -> FunctionDeclaration {
+        FunctionDeclaration(name: name, argumentCounts: 2...2, routeTypes: [.request, .event]) {
+            [unowned self] arguments, at throws(Diagnostic) in
+            let code = try SLReplyCode(arguments[0], function: name)
+            let reason = arguments[1]
+            let staticReason = reason.constantString
+            return { context in
+                guard let value = code.resolve(context) else {
+                    self.services?.logger.error("\(name): reply code is not a number between 100 and 699 (\(at))")
+                    return -1
+                }
+                return self.reply(context, code: value, reason: staticReason ?? reason.evaluateString(context) ?? "")
+            }
+        }
+    }
+
+    func reply(_ context: ScriptContext, code: Int, reason: String) -> Int {
+        guard let services else { return -1 }
+        let request = context.message
+        guard request.isRequest else { return -1 }
+        if request.methodIs(.ack) {
+            // An ACK is never answered (RFC 3261 §17); counting it mirrors Kamailio's sl.
+            statistics?.receivedACKs.increment()
+            return -1
+        }
+        var extra: [UInt8] = []
+        if (180...299).contains(code) {
+            // Record-Route is echoed in 18x/2xx so the UAC learns the route set (§12.1.1).
+            for field in request.headers where field.name == .recordRoute {
+                extra += request.bytes[field.nameRange.lowerBound..<field.valueRange.upperBound]
+                extra += [13, 10]
+            }
+        }
+        let bytes = SIPReplyBuilder.build(
+            for: request, code: code, reason: reason,
+            toTag: code > 100 ? services.localTags.tag(for: request) : nil,
+            receivedFrom: context.receive.source, extraHeaders: extra,
+            serverHeader: services.settings.serverHeader)
+        context.receive.reply.send(bytes)
+        services.core.sentReplies.increment()
+        statistics?.countReply(code)
+        return 1
+    }
+
+    private func replyError(_ context: ScriptContext) -> Int {
+        let (code, reason) = context[InternalError.key].map { ($0.code, $0.reason) } ?? (defaultCode, defaultReason)
+        return reply(context, code: code, reason: reason)
+    }
+}
+
+/// The reply code argument, checked once when the script is compiled when it is constant.
+struct SLReplyCode {
+    private let constant: Int?
+    private let argument: ScriptArgument
+
+    static func isValid(_ code: Int) -> Bool { (100...699).contains(code) }
+
+    init(_ argument: ScriptArgument, function: String) throws(Diagnostic) {
+        self.argument = argument
+        if let value = argument.constantInt ?? argument.constantString.flatMap({ Int($0) }) {
+            guard Self.isValid(value) else {
+                throw Diagnostic(at: argument.location, "\(function): reply code \(value) is outside 100–699")
+            }
+            constant = value
+        } else if let text = argument.constantString {
+            throw Diagnostic(at: argument.location, "\(function): reply code '\(text)' is not a number")
+        } else {
+            constant = nil
+        }
+    }
+
+    func resolve(_ context: ScriptContext) -> Int? {
+        if let constant { return constant }
+        guard let value = argument.evaluateInt(context), Self.isValid(value) else { return nil }
+        return value
+    }
+}

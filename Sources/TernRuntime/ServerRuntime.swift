@@ -1,0 +1,103 @@
+import Atomics
+import Logging
+import NIOCore
+import NIOPosix
+import SIPCore
+import SIPTransport
+import TernScript
+
+/// A running Tern: the loaded modules configured, the listeners bound, the worker threads
+/// started. `start()` fails early and whole (nothing left running) when a socket cannot be
+/// bound or a module refuses its parameters.
+public final class ServerRuntime: @unchecked Sendable {
+    public let services: RuntimeServices
+    private let registry: ModuleRegistry
+    private let config: LoadedConfig
+    private let active: ManagedAtomic<ActiveScript>
+    private var loadedModules: [TernModule] = []
+    private var udpListeners: [UDPListener] = []
+    private var tcpListeners: [TCPListener] = []
+    private var tcpPool: MessageWorkerPool?
+    private var eventLoops: MultiThreadedEventLoopGroup?
+
+    public init(config: LoadedConfig, registry: ModuleRegistry, services: RuntimeServices) {
+        self.config = config
+        self.registry = registry
+        self.services = services
+        self.active = ManagedAtomic(ActiveScript(script: config.script, generation: 1))
+    }
+
+    /// Addresses actually bound (ports resolved when the config asked for port 0).
+    public var boundAddresses: [ListenAddress] {
+        udpListeners.map(\.address) + tcpListeners.map(\.address)
+    }
+
+    public func start() throws {
+        do {
+            try configureModules()
+            try bindListeners()
+            for module in loadedModules { try module.start(services: services) }
+            try startWorkers()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    private func configureModules() throws {
+        for load in config.modules {
+            guard let module = registry.module(named: load.name) else {
+                throw ConfigurationError("module '\(load.name)' is not built into Tern", at: load.location)
+            }
+            if loadedModules.contains(where: { $0 === module }) { continue }
+            let parameters = config.moduleParameters.filter { $0.module == load.name }
+            try module.configure(parameters: parameters, services: services)
+            loadedModules.append(module)
+        }
+    }
+
+    private func bindListeners() throws {
+        let settings = services.settings
+        for address in settings.listens where address.proto == .udp {
+            udpListeners.append(try UDPListener(address: address, receiveBufferBytes: settings.udpReceiveBuffer))
+        }
+        let streamAddresses = settings.listens.filter { $0.proto == .tcp }
+        guard !streamAddresses.isEmpty else { return }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        eventLoops = group
+        let pool = MessageWorkerPool()
+        tcpPool = pool
+        let services = self.services
+        for address in streamAddresses {
+            let listener = TCPListener(address: address, group: group)
+            try listener.start(pool: pool, settings: settings.stream) { error, head, receive in
+                MessageRouter.answerFramingError(error, head: head, receive: receive, services: services)
+            }
+            tcpListeners.append(listener)
+        }
+    }
+
+    private func startWorkers() throws {
+        let factory = MessageRouterFactory(services: services, active: active)
+        for listener in udpListeners {
+            try listener.start(children: services.settings.children, factory: factory)
+        }
+        try tcpPool?.start(children: services.settings.effectiveTCPChildren, factory: factory)
+        for address in boundAddresses {
+            services.logger.info("listening on \(address)")
+        }
+    }
+
+    /// Stops accepting, lets the workers finish the messages they hold, then stops modules.
+    public func stop() {
+        for listener in tcpListeners { listener.stop() }
+        for listener in udpListeners { listener.stop() }
+        tcpPool?.stop()
+        try? eventLoops?.syncShutdownGracefully()
+        eventLoops = nil
+        tcpListeners.removeAll()
+        udpListeners.removeAll()
+        tcpPool = nil
+        for module in loadedModules.reversed() { module.stop() }
+    }
+}

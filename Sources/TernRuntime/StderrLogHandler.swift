@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// Log lines on standard error in the shape Kamailio users grep for
+/// (` 3(1234) ERROR: sl: message`), each written with a single write() so lines from
+/// concurrent workers never interleave.
+public struct StderrLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    private let label: String
+
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        var text = " 0(\(getpid())) \(Self.name(of: level)): <\(label)> \(message)"
+        let merged = explicit.map { self.metadata.merging($0) { _, new in new } } ?? self.metadata
+        if !merged.isEmpty {
+            text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+        text += "\n"
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func name(of level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: return "DEBUG"
+        case .info: return "INFO"
+        case .notice: return "NOTICE"
+        case .warning: return "WARNING"
+        case .error: return "ERROR"
+        case .critical: return "CRITICAL"
+        }
+    }
+
+    /// Kamailio's `debug=` scale (-5 alert … 3 debug) on swift-log's levels.
+    public static func level(forDebug debug: Int) -> Logger.Level {
+        switch debug {
+        case ..<(-1): return .critical
+        case -1: return .error
+        case 0: return .warning
+        case 1: return .notice
+        case 2: return .info
+        case 3: return .debug
+        default: return .trace
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// Declares one pseudo-variable class (`$ru`, `$var(name)`, `$hdr(name)` ...). Declarations
+/// come from TernScript itself, from the runtime (ScriptSymbols.corePseudoVariables) and from
+/// loaded modules (ModuleDeclaration.pseudoVariables).
+///
+/// `bind` runs once per pseudo-variable written in the config: it parses the inner name and
+/// returns the getter (and setter, when writable) that run per message.
+public struct PseudoVariableDeclaration: Sendable {
+    public enum InnerName: Sendable {
+        /// `$ru`
+        case none
+        /// `$var(x)`
+        case required
+        /// Either form.
+        case optional
+    }
+
+    public var name: String
+    public var innerName: InnerName
+    public var bind: @Sendable (PseudoVariableBinding) throws(Diagnostic) -> PseudoVariableAccessors
+
+    public init(
+        name: String, innerName: InnerName = .none,
+        bind: @escaping @Sendable (PseudoVariableBinding) throws(Diagnostic) -> PseudoVariableAccessors
+    ) {
+        self.name = name
+        self.innerName = innerName
+        self.bind = bind
+    }
+
+    /// A read-only pseudo-variable without an inner name.
+    public init(name: String, get: @escaping @Sendable (ScriptContext) -> ScriptValue) {
+        self.init(name: name, innerName: .none) { _ throws(Diagnostic) in PseudoVariableAccessors(get: get) }
+    }
+}
+
+/// The request to bind one pseudo-variable as written: its class name, inner name and
+/// location, with the means to compile parts of the inner name.
+public struct PseudoVariableBinding {
+    public var name: String
+    /// The text between the parentheses, if any (`t=>$var(k)` for `$sht(t=>$var(k))`).
+    public var inner: String?
+    public var location: SourceLocation
+    let environment: CompileEnvironment
+
+    /// Compiles text with pseudo-variables in it (a dynamic key, for example).
+    public func compileFormat(_ text: String) throws(Diagnostic) -> FormatString {
+        try environment.compileFormat(text, at: location)
+    }
+
+    /// Binds another pseudo-variable written as text (`$var(i)`).
+    public func bindPseudoVariable(_ text: String) throws(Diagnostic) -> PseudoVariableReference {
+        try environment.bindPseudoVariable(text: text, at: location)
+    }
+
+    /// A config error at this pseudo-variable.
+    public func error(_ message: String, hint: String? = nil) -> Diagnostic {
+        .error(message, at: location, hint: hint)
+    }
+}
+
+/// Which element of a multi-valued pseudo-variable to read: `[n]` (negative from the end) or `[*]`.
+public enum PseudoVariableIndex: Sendable, Equatable {
+    case position(Int)
+    case all
+}
+
+/// The code behind one bound pseudo-variable.
+public struct PseudoVariableAccessors {
+    public var get: (ScriptContext) -> ScriptValue
+    /// Nil for read-only pseudo-variables. Assigning `$null` passes `.null`.
+    public var set: ((ScriptContext, ScriptValue) -> Void)?
+    /// For pseudo-variables that take an index (`$(hdr(Via)[1])`).
+    public var getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)?
+
+    public init(
+        get: @escaping (ScriptContext) -> ScriptValue,
+        set: ((ScriptContext, ScriptValue) -> Void)? = nil,
+        getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil
+    ) {
+        self.get = get
+        self.set = set
+        self.getIndexed = getIndexed
+    }
+}
+
+/// A pseudo-variable of the config, bound once at load time.
+public struct PseudoVariableReference {
+    /// As written (`$var(x)`).
+    public let text: String
+    public let location: SourceLocation
+    let getter: (ScriptContext) -> ScriptValue
+    let setter: ((ScriptContext, ScriptValue) -> Void)?
+
+    init(text: String, location: SourceLocation, getter: @escaping (ScriptContext) -> ScriptValue,
+         setter: ((ScriptContext, ScriptValue) -> Void)?) {
+        self.text = text
+        self.location = location
+        self.getter = getter
+        self.setter = setter
+    }
+
+    public var isWritable: Bool { setter != nil }
+
+    @inline(__always) public func get(_ ctx: ScriptContext) -> ScriptValue { getter(ctx) }
+
+    /// Returns false when the pseudo-variable is read-only.
+    @discardableResult
+    public func set(_ ctx: ScriptContext, _ value: ScriptValue) -> Bool {
+        guard let setter else { return false }
+        setter(ctx, value)
+        return true
+    }
+}

@@ -1,0 +1,84 @@
+import SIPCore
+
+/// Everything one run of the script over one message sees and changes. Made by the runtime for
+/// each message (and for each failure/branch/reply route run), used by one thread at a time.
+public final class ScriptContext {
+    public let message: SIPMessage
+    public let receive: ReceiveInfo
+    public let worker: WorkerScriptState
+    /// The kind of route running now.
+    public var routeType: RouteTypes
+
+    /// The value of the last function or route call: `$rc`, `$retcode`, `$?`.
+    public var lastReturnCode: Int = 0
+    /// The R-URI after `$ru = ...` / `seturi()`; nil while it is the message's own.
+    public var newRequestURI: String? {
+        didSet { parsedNewRequestURI = nil }
+    }
+    /// `newRequestURI` parsed, made on first use.
+    var parsedNewRequestURI: ParsedURIText?
+    /// The destination URI (`$du`); nil when not set.
+    public var destinationURI: String?
+    /// Message flags (`setflag`, `$mf`).
+    public var messageFlags: UInt32 = 0
+
+    /// Control flow of the running route: exit/return/break/drop requested.
+    var runFlags: RunFlags = []
+    /// Depth of nested `route()` calls.
+    var depth = 0
+    /// Seconds since the epoch when the message was first asked for its time (`$Ts`, `$Tf`).
+    var cachedTime: Int?
+
+    private var extensions: [Any?] = []
+
+    public init(message: SIPMessage, receive: ReceiveInfo, worker: WorkerScriptState, routeType: RouteTypes) {
+        self.message = message
+        self.receive = receive
+        self.worker = worker
+        self.routeType = routeType
+    }
+
+    /// Per-message state that modules keep on the context (a transaction, branch data ...).
+    public subscript<Value>(key: ScriptContextKey<Value>) -> Value? {
+        get {
+            key.index < extensions.count ? extensions[key.index] as? Value : nil
+        }
+        set {
+            if key.index >= extensions.count {
+                extensions.append(contentsOf: repeatElement(nil, count: key.index + 1 - extensions.count))
+            }
+            extensions[key.index] = newValue
+        }
+    }
+}
+
+/// A typed slot for module state on a ScriptContext. Make each key once (a static) and reuse it.
+public struct ScriptContextKey<Value>: Sendable {
+    let index: Int
+
+    public init() {
+        index = ScriptContextKeyCounter.next()
+    }
+}
+
+enum ScriptContextKeyCounter {
+    private static let lock = Lock()
+    nonisolated(unsafe) private static var counter = 0
+
+    static func next() -> Int {
+        lock.withLock {
+            counter += 1
+            return counter - 1
+        }
+    }
+}
+
+/// Kamailio's run flags: why the current block stops early.
+struct RunFlags: OptionSet {
+    let rawValue: UInt8
+    static let exit = RunFlags(rawValue: 1)
+    static let `return` = RunFlags(rawValue: 2)
+    static let `break` = RunFlags(rawValue: 4)
+    static let drop = RunFlags(rawValue: 8)
+    static let stopsBlock: RunFlags = [.exit, .return, .break]
+}

@@ -1,0 +1,12 @@
+// TernTestSupport: what tests need to drive the real `tern` binary from outside.
+//
+// It owns: finding the binary and the shared reference folders (`PackagePaths`), free loopback
+// ports (`FreePort`), child processes that are always reaped (`ChildProcess`), the server on
+// 127.0.0.1 with its captured output (`TernProcess`), SIPp runs (`SIPpRunner`), raw UDP/TCP
+// exchanges (`RawSIPClient`, `UDPEndpoint`, `TCPConnection`), request builders
+// (`SIPRequestBuilder`), a small independent reply reader for assertions (`SIPReply`) and the
+// RFC 4475/5118 vectors (`ConformanceCorpus`).
+//
+// It imports no test framework, so any test target (Swift Testing or XCTest) can use it, and it
+// reads replies with its own small parser rather than SIPCore's, so a SIPCore bug cannot hide
+// itself in the tests that are meant to catch it.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages Tern and its tests need, once: each package is
+# installed only when missing, so running this again is quick and changes nothing.
+set -euo pipefail
+
+packages=(sip-tester)   # SIPp drives the integration tests
+extra=("$@")            # callers (e.g. the bench targets) may ask for more
+
+missing=()
+for p in "${packages[@]}" "${extra[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
