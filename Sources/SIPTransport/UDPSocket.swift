@@ -68,7 +68,7 @@ final class UDPSocket: @unchecked Sendable {
 
 /// Sends replies back to the datagram's source through the socket it arrived on, so the
 /// reply leaves from the listening port as RFC 3261 §18.2.2 expects.
-final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
+final class UDPReplyChannel: DatagramReplyChannel, @unchecked Sendable {
     private let socket: UDPSocket
     private var peer: sockaddr_storage
     private let peerLength: socklen_t
@@ -81,5 +81,18 @@ final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
 
     func send(_ bytes: [UInt8]) {
         withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
+    }
+
+    func replacingPort(_ port: Int) -> ReplyChannel {
+        var other = peer
+        let networkPort = in_port_t(UInt16(truncatingIfNeeded: port)).bigEndian
+        withUnsafeMutablePointer(to: &other) { raw in
+            if Int32(raw.pointee.ss_family) == AF_INET6 {
+                raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port = networkPort }
+            } else {
+                raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port = networkPort }
+            }
+        }
+        return UDPReplyChannel(socket: socket, peer: other, peerLength: peerLength)
     }
 }

@@ -40,8 +40,9 @@ final class MessageRouter: InboundWorker {
         }
     }
 
-    private func routeRequest(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
+    private func routeRequest(_ message: SIPMessage, _ received: ReceiveInfo) -> Bool {
         services.core.receivedRequests.increment()
+        let receive = Self.replyDestination(for: message, received)
         do {
             try message.validate()
         } catch {
@@ -77,6 +78,20 @@ final class MessageRouter: InboundWorker {
         // reply that no transaction claims ends here, as Kamailio's does without tm.
         services.core.droppedReplies.increment()
         return true
+    }
+
+    /// RFC 3261 §18.2.2 with RFC 3581: a UDP reply goes to the source address, at the
+    /// source port only when the top Via asks for rport, else at the Via's sent-by port.
+    static func replyDestination(for message: SIPMessage, _ receive: ReceiveInfo) -> ReceiveInfo {
+        guard receive.proto == .udp,
+              let datagram = receive.reply as? DatagramReplyChannel,
+              let via = try? message.topVia(), via.rport == .absent
+        else { return receive }
+        let port = via.port ?? 5060
+        guard port != receive.source.port else { return receive }
+        var redirected = receive
+        redirected.reply = datagram.replacingPort(port)
+        return redirected
     }
 
     private func sendErrorReply(for message: SIPMessage, error: SIPParseError, receive: ReceiveInfo) {

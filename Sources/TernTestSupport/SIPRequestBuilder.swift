@@ -115,12 +115,12 @@ public func uniqueToken(_ prefix: String) -> String {
 private enum UniqueCounter {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var value = 0
-    private static let session = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    private static let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
     static func next(_ prefix: String) -> String {
         lock.lock()
         defer { lock.unlock() }
         value += 1
-        return "\(prefix)\(session)x\(value)"
+        return "\(prefix)\(runID)x\(value)"
     }
 }

@@ -112,3 +112,50 @@ struct NameAddrTests {
         }
     }
 }
+
+@Suite("Contact and route lists")
+struct ContactListTests {
+    @Test func quotedCommasDoNotSplit() throws {
+        let m = try SIPMessage.parse(crlf("""
+            REGISTER sip:example.com SIP/2.0
+            Contact: "Doe, John" <sip:john@192.0.2.1>;q=0.7, <sip:john@[2001:db8::1]:5070;transport=tcp>;expires=60,
+             sip:john@host.example.com;expires=0
+            m: <sip:a,b@example.com>
+            Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>
+            Route: <sip:p3.example.com;lr>
+            Content-Length: 0
+
+
+            """))
+        let contacts = try m.contacts().values
+        #expect(contacts.count == 4)
+        #expect(contacts[0].displayNameString(in: m.bytes) == "Doe, John")
+        #expect(contacts[0].q(in: m.bytes) == 700)
+        #expect(contacts[1].uri.hostString(in: m.bytes) == "[2001:db8::1]")
+        #expect(contacts[1].uri.port == 5070)
+        #expect(contacts[1].expires(in: m.bytes) == 60)
+        #expect(contacts[2].expires(in: m.bytes) == 0)
+        #expect(!contacts[2].hasAngleBrackets)
+        #expect(contacts[3].uri.userString(in: m.bytes) == "a,b")
+        #expect(try m.nameAddrs(.route).map { $0.uri.hostString(in: m.bytes) } == ["p1.example.com", "p2.example.com", "p3.example.com"])
+        #expect(try m.nameAddrs(.route).allSatisfy { $0.uri.lr })
+        #expect(try m.nameAddrs(.recordRoute).isEmpty)
+    }
+
+    @Test func starStandsAlone() throws {
+        let star = try SIPMessage.parse(crlf("REGISTER sip:example.com SIP/2.0\nContact: *\nExpires: 0\nContent-Length: 0\n\n"))
+        #expect(try star.contacts().isStar)
+        #expect(try star.contacts().values.isEmpty)
+        let mixed = try SIPMessage.parse(crlf("REGISTER sip:example.com SIP/2.0\nContact: *\nContact: <sip:a@b>\nContent-Length: 0\n\n"))
+        #expect(throws: SIPParseError(.malformedHeader(.contact))) { try mixed.contacts() }
+        let none = try SIPMessage.parse(crlf("REGISTER sip:example.com SIP/2.0\nContent-Length: 0\n\n"))
+        #expect(try none.contacts().values.isEmpty)
+        #expect(try !none.contacts().isStar)
+    }
+
+    @Test func emptyElementsAreRejected() throws {
+        let m = try SIPMessage.parse(crlf("REGISTER sip:example.com SIP/2.0\nContact: <sip:a@b>,,<sip:c@d>\nRoute: <sip:x>,\nContent-Length: 0\n\n"))
+        #expect(throws: SIPParseError.self) { try m.contacts() }
+        #expect(throws: SIPParseError.self) { try m.nameAddrs(.route) }
+    }
+}

@@ -105,6 +105,7 @@ struct ViaHeaderTests {
         let m = try SIPMessage.parse(crlf("""
             OPTIONS sip:a@b SIP/2.0
             Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1,,SIP/2.0/UDP b.example.com
+            Via: SIP/2.0/UDP c.example.com;branch=z9hG4bK3,
             Content-Length: 0
 
 

@@ -21,7 +21,7 @@ struct ConfigCheckTests {
                 exit;
             }
             if (method=="OPTIONS") {
-                sl_send_reply("200" "OK");
+                sl_send_reply("200", "OK"));
             }
             sl_send_replyy("404", "Not here");
             exit;
@@ -32,7 +32,7 @@ struct ConfigCheckTests {
     /// (line, column, what) of each mistake in `brokenConfig`.
     static let expectedErrors: [(line: Int, column: Int, what: String)] = [
         (4, 1, "unknown global parameter 'chidlren'"),
-        (14, 29, "syntax error: missing ',' before \"OK\""),
+        (14, 35, "syntax error: a second ')' where ';' must follow the call"),
         (16, 5, "unknown function 'sl_send_replyy'"),
     ]
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Testing
 import TernTestSupport
 
@@ -57,6 +58,8 @@ struct ConformanceNetworkTests {
             #expect(expected.allows(reply.statusCode),
                     "\(context)\ngot: \(reply.statusCode) \(reply.reasonPhrase)\n\(reply)")
             #expect(reply.statusCode >= 200, "a stateless server sends final replies only\n\(reply)")
+            #expect(!reply.reasonPhrase.trimmingCharacters(in: .whitespaces).isEmpty,
+                    "a rejection must say why: empty reason phrase\n\(reply)")
         } else {
             #expect(!expected.mustAnswer, "\(context)\ngot no reply within \(wait) on 127.0.0.1:\(replyPort)")
         }

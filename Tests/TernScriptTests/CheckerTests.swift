@@ -191,9 +191,12 @@ import Testing
                 if ("10" == 10) { exit; }
                 if ($var(x) > "a") { exit; }
                 $var(b) = "abc" + 3 + 4;
+                $var(c) = "7" - 2;
+                if ($var(x) ieq "10") { exit; }
+                $var(d) = 10 / 0;
             }
             """)
-        #expect(errors.map(\.location.line) == [2, 3, 4])
+        #expect(errors.map(\.location.line) == [2, 3, 4, 6, 7, 8])
     }
 
     @Test func switchLabels() {

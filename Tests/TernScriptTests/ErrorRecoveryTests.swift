@@ -115,3 +115,26 @@ import Testing
         #expect(errors.map(\.location.line) == [3, 4, 5, 6, 7])
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let open = String(repeating: "(", count: 5000)
+        let errors = loadErrors("request_route {\n if (\(open)1) { exit; }\n}")
+        #expect(errors.contains { $0.message.contains("nesting is too deep") })
+        let blocks = String(repeating: "if (1) {", count: 3000)
+        #expect(!loadErrors("request_route {\n\(blocks)\n}").isEmpty)
+    }
+
+    @Test func binaryGarbageGivesALimitedNumberOfErrors() {
+        let garbage = String(decoding: (0..<20000).map { UInt8(truncatingIfNeeded: $0 &* 7919) | 0x80 }, as: UTF8.self)
+        let errors = loadErrors(garbage)
+        #expect(!errors.isEmpty)
+        #expect(errors.count <= DiagnosticSink.errorLimit + 1)
+    }
+
+    @Test func unterminatedEverything() {
+        for text in ["request_route {", "request_route { if (", "route[", "modparam(\"a\"", "#!ifdef X", "\"abc", "/* x", "$(var(x)", "listen="] {
+            #expect(!loadErrors(text).isEmpty, "\(text)")
+        }
+    }
+}

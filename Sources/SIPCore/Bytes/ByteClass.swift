@@ -1,7 +1,6 @@
 // Character classes of RFC 3261 §25 as bit masks over ASCII, so a class test is two shifts
 // and no table lookup through a lazily initialised global.
 
-@usableFromInline
 enum ASCII {
     static let nul: UInt8 = 0x00
     static let tab: UInt8 = 0x09
@@ -31,13 +30,12 @@ enum ASCII {
     static let star: UInt8 = 0x2A       // *
 }
 
-@usableFromInline
 enum ByteClass {
     @inline(__always)
     static func inMask(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
-        if b < 64 { return (low >> UInt64(b)) & 1 != 0 }
-        if b < 128 { return (high >> UInt64(b &- 64)) & 1 != 0 }
-        return false
+        // Written without branches: the mask word is selected, then the bit tested.
+        let word = b < 64 ? low : high
+        return b < 128 && (word &>> UInt64(b & 63)) & 1 != 0
     }
 
     /// token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")

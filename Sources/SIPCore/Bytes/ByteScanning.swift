@@ -1,10 +1,8 @@
 // Small scanning steps shared by every parser in SIPCore. They work on an unsafe buffer and
 // plain offsets so that the hot path creates neither Strings nor slices.
 
-@usableFromInline
 typealias ByteBuffer = UnsafeBufferPointer<UInt8>
 
-@usableFromInline
 enum Scan {
     /// First offset at or after `i` that is not linear white space (SP, HT, or the CR LF of a fold).
     @inline(__always)
@@ -108,10 +106,78 @@ enum Scan {
         return v
     }
 
-    /// Offset of the first `byte` in `p[start..<end]`, or nil.
+    /// Offset of the first ':' at or after `start`, or `end`; eight bytes at a time like `findLF`.
+    @inline(__always)
+    static func findColon(_ p: ByteBuffer, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i &+ 8 <= end {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x3A3A_3A3A_3A3A_3A3A
+                let found = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                if found != 0 { return i &+ (found.trailingZeroBitCount &>> 3) }
+                i &+= 8
+            }
+        }
+        #endif
+        while i < end && p[i] != ASCII.colon { i &+= 1 }
+        return i
+    }
+
+    /// Compares `p[start...]` with a lower-case literal made of letters and '-' (a header name).
+    /// For a letter, `b | 0x20` equals it exactly when `b` is that letter in either case; for
+    /// '-' the only other byte that ORs to it is CR, which is ruled out explicitly.
+    @inline(__always)
+    static func equalsNameLowercase(_ p: ByteBuffer, _ start: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        let lit = literal.utf8Start
+        var k = 0
+        while k < n {
+            let b = p[start &+ k]
+            if b | 0x20 != lit[k] || b == ASCII.cr { return false }
+            k &+= 1
+        }
+        return true
+    }
+
+    /// Offset of the first LF at or after `start`, or `end`. Reads eight bytes at a time: header
+    /// values are most of a message, and this is the loop that walks them.
+    @inline(__always)
+    static func findLF(_ p: ByteBuffer, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i &+ 8 <= end {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                // A zero byte in x is an LF; the lowest flagged byte is exact.
+                let found = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                if found != 0 { return i &+ (found.trailingZeroBitCount &>> 3) }
+                i &+= 8
+            }
+        }
+        #endif
+        while i < end && p[i] != ASCII.lf { i &+= 1 }
+        return i
+    }
+
+    /// Offset of the first `byte` in `p[start..<end]`, or nil; eight bytes at a time.
     @inline(__always)
     static func find(_ p: ByteBuffer, _ byte: UInt8, _ start: Int, _ end: Int) -> Int? {
         var i = start
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+            while i &+ 8 <= end {
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+                let found = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                if found != 0 { return i &+ (found.trailingZeroBitCount &>> 3) }
+                i &+= 8
+            }
+        }
+        #endif
         while i < end {
             if p[i] == byte { return i }
             i &+= 1

@@ -56,6 +56,9 @@ public enum StreamFrameScanner {
                 count &+= 1
                 guard count <= limits.maxHeaderCount else { throw SIPParseError(.tooManyHeaders) }
                 let name = HeaderName.recognize(p, h.nameStart, h.nameEnd &- h.nameStart)
+                if name == .other && !HeaderLineScanner.isValidName(p, h.nameStart, h.nameEnd) {
+                    throw SIPParseError(.malformedHeaderLine)
+                }
                 if name == .contentLength {
                     guard let value = Scan.decimal(p, h.valueStart ..< h.valueEnd, max: UInt64(Int32.max)) else {
                         throw SIPParseError(.invalidContentLength)

@@ -2,7 +2,6 @@
 // line starting with SP/HT continues the previous value (folding) and lone LF ends a line like
 // CR LF. Shared by the message parser and the stream framer so both agree on every boundary.
 
-@usableFromInline
 struct RawHeaderLine {
     var nameStart: Int
     var nameEnd: Int
@@ -10,7 +9,6 @@ struct RawHeaderLine {
     var valueEnd: Int
 }
 
-@usableFromInline
 enum HeaderLineScanner {
     /// Reads the header line starting at `pos`. Returns nil at the empty line that ends the header
     /// section, with `pos` moved past it; otherwise `pos` moves to the next line.
@@ -29,12 +27,18 @@ enum HeaderLineScanner {
             pos = i &+ 2
             return nil
         }
+        // The name runs to the colon (found a word at a time), less white space before it. Its
+        // bytes are checked by the caller: a known name matched a literal, anything else must be
+        // all token characters (`isValidName`).
         let nameStart = i
-        while i < end && ByteClass.isToken(p[i]) { i &+= 1 }
-        let nameEnd = i
-        while i < end && ByteClass.isWSP(p[i]) { i &+= 1 }
-        guard i < end else { throw SIPParseError(.headerSectionNotTerminated) }
-        guard nameEnd > nameStart, p[i] == ASCII.colon else { throw SIPParseError(.malformedHeaderLine) }
+        i = Scan.findColon(p, i, end)
+        guard i < end else {
+            let lineEnds = Scan.findLF(p, nameStart, end) < end
+            throw SIPParseError(lineEnds ? .malformedHeaderLine : .headerSectionNotTerminated)
+        }
+        var nameEnd = i
+        while nameEnd > nameStart && ByteClass.isWSP(p[nameEnd &- 1]) { nameEnd &-= 1 }
+        guard nameEnd > nameStart else { throw SIPParseError(.malformedHeaderLine) }
         i &+= 1
         // Leading white space of the value, including a fold straight after the colon.
         while i < end {
@@ -51,7 +55,7 @@ enum HeaderLineScanner {
         }
         let valueStart = i
         while true {
-            while i < end && p[i] != ASCII.lf { i &+= 1 }
+            i = Scan.findLF(p, i, end)
             // A header line must be followed by another line or the empty line: reaching the end
             // here means the section was cut short.
             guard i &+ 1 < end else { throw SIPParseError(.headerSectionNotTerminated) }
@@ -65,6 +69,17 @@ enum HeaderLineScanner {
         return RawHeaderLine(
             nameStart: nameStart, nameEnd: nameEnd,
             valueStart: valueStart, valueEnd: Scan.trimTrailingLWS(p, valueStart, i))
+    }
+
+    /// True when every byte of a header name is a token character.
+    @inline(__always)
+    static func isValidName(_ p: ByteBuffer, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        while i < end {
+            if !ByteClass.isToken(p[i]) { return false }
+            i &+= 1
+        }
+        return true
     }
 
     /// Offset just past the empty line ending the header section that starts at `start`, or nil

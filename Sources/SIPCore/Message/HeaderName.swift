@@ -202,10 +202,8 @@ public enum HeaderName: UInt8, Sendable, CaseIterable {
         self = utf8.withUnsafeBufferPointer { HeaderName.recognize($0, 0, $0.count) }
     }
 
-    @usableFromInline
     static func recognize(_ p: ByteBuffer, _ start: Int, _ count: Int) -> HeaderName {
         guard count > 0 else { return .other }
-        let r = start ..< start &+ count
         switch count {
         case 1:
             switch ByteClass.lower(p[start]) {
@@ -234,300 +232,300 @@ public enum HeaderName: UInt8, Sendable, CaseIterable {
         case 2:
             switch ByteClass.lower(p[start]) {
             case 0x74:
-                if Scan.equalsLowercase(p, r, "to") { return .to }
+                if Scan.equalsNameLowercase(p, start, "to") { return .to }
                 return .other
             default: return .other
             }
         case 3:
             switch ByteClass.lower(p[start]) {
             case 0x76:
-                if Scan.equalsLowercase(p, r, "via") { return .via }
+                if Scan.equalsNameLowercase(p, start, "via") { return .via }
                 return .other
             default: return .other
             }
         case 4:
             switch ByteClass.lower(p[start]) {
             case 0x63:
-                if Scan.equalsLowercase(p, r, "cseq") { return .cseq }
+                if Scan.equalsNameLowercase(p, start, "cseq") { return .cseq }
                 return .other
             case 0x64:
-                if Scan.equalsLowercase(p, r, "date") { return .date }
+                if Scan.equalsNameLowercase(p, start, "date") { return .date }
                 return .other
             case 0x66:
-                if Scan.equalsLowercase(p, r, "from") { return .from }
+                if Scan.equalsNameLowercase(p, start, "from") { return .from }
                 return .other
             case 0x68:
-                if Scan.equalsLowercase(p, r, "host") { return .host }
+                if Scan.equalsNameLowercase(p, start, "host") { return .host }
                 return .other
             case 0x70:
-                if Scan.equalsLowercase(p, r, "path") { return .path }
+                if Scan.equalsNameLowercase(p, start, "path") { return .path }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "rseq") { return .rseq }
-                if Scan.equalsLowercase(p, r, "rack") { return .rack }
+                if Scan.equalsNameLowercase(p, start, "rseq") { return .rseq }
+                if Scan.equalsNameLowercase(p, start, "rack") { return .rack }
                 return .other
             default: return .other
             }
         case 5:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "allow") { return .allow }
+                if Scan.equalsNameLowercase(p, start, "allow") { return .allow }
                 return .other
             case 0x65:
-                if Scan.equalsLowercase(p, r, "event") { return .event }
+                if Scan.equalsNameLowercase(p, start, "event") { return .event }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "route") { return .route }
+                if Scan.equalsNameLowercase(p, start, "route") { return .route }
                 return .other
             default: return .other
             }
         case 6:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "accept") { return .accept }
+                if Scan.equalsNameLowercase(p, start, "accept") { return .accept }
                 return .other
             case 0x63:
-                if Scan.equalsLowercase(p, r, "cookie") { return .cookie }
+                if Scan.equalsNameLowercase(p, start, "cookie") { return .cookie }
                 return .other
             case 0x6d:
-                if Scan.equalsLowercase(p, r, "min-se") { return .minSE }
+                if Scan.equalsNameLowercase(p, start, "min-se") { return .minSE }
                 return .other
             case 0x6f:
-                if Scan.equalsLowercase(p, r, "origin") { return .origin }
+                if Scan.equalsNameLowercase(p, start, "origin") { return .origin }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "reason") { return .reason }
+                if Scan.equalsNameLowercase(p, start, "reason") { return .reason }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "server") { return .server }
+                if Scan.equalsNameLowercase(p, start, "server") { return .server }
                 return .other
             default: return .other
             }
         case 7:
             switch ByteClass.lower(p[start]) {
             case 0x63:
-                if Scan.equalsLowercase(p, r, "call-id") { return .callID }
-                if Scan.equalsLowercase(p, r, "contact") { return .contact }
+                if Scan.equalsNameLowercase(p, start, "call-id") { return .callID }
+                if Scan.equalsNameLowercase(p, start, "contact") { return .contact }
                 return .other
             case 0x65:
-                if Scan.equalsLowercase(p, r, "expires") { return .expires }
+                if Scan.equalsNameLowercase(p, start, "expires") { return .expires }
                 return .other
             case 0x70:
-                if Scan.equalsLowercase(p, r, "privacy") { return .privacy }
+                if Scan.equalsNameLowercase(p, start, "privacy") { return .privacy }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "require") { return .require }
+                if Scan.equalsNameLowercase(p, start, "require") { return .require }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "subject") { return .subject }
+                if Scan.equalsNameLowercase(p, start, "subject") { return .subject }
                 return .other
             case 0x75:
-                if Scan.equalsLowercase(p, r, "upgrade") { return .upgrade }
+                if Scan.equalsNameLowercase(p, start, "upgrade") { return .upgrade }
                 return .other
             case 0x77:
-                if Scan.equalsLowercase(p, r, "warning") { return .warning }
+                if Scan.equalsNameLowercase(p, start, "warning") { return .warning }
                 return .other
             default: return .other
             }
         case 8:
             switch ByteClass.lower(p[start]) {
             case 0x69:
-                if Scan.equalsLowercase(p, r, "identity") { return .identity }
+                if Scan.equalsNameLowercase(p, start, "identity") { return .identity }
                 return .other
             case 0x70:
-                if Scan.equalsLowercase(p, r, "priority") { return .priority }
+                if Scan.equalsNameLowercase(p, start, "priority") { return .priority }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "refer-to") { return .referTo }
-                if Scan.equalsLowercase(p, r, "reply-to") { return .replyTo }
-                if Scan.equalsLowercase(p, r, "replaces") { return .replaces }
+                if Scan.equalsNameLowercase(p, start, "refer-to") { return .referTo }
+                if Scan.equalsNameLowercase(p, start, "reply-to") { return .replyTo }
+                if Scan.equalsNameLowercase(p, start, "replaces") { return .replaces }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "sip-etag") { return .sipETag }
+                if Scan.equalsNameLowercase(p, start, "sip-etag") { return .sipETag }
                 return .other
             default: return .other
             }
         case 9:
             switch ByteClass.lower(p[start]) {
             case 0x63:
-                if Scan.equalsLowercase(p, r, "call-info") { return .callInfo }
+                if Scan.equalsNameLowercase(p, start, "call-info") { return .callInfo }
                 return .other
             case 0x64:
-                if Scan.equalsLowercase(p, r, "diversion") { return .diversion }
+                if Scan.equalsNameLowercase(p, start, "diversion") { return .diversion }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "supported") { return .supported }
+                if Scan.equalsNameLowercase(p, start, "supported") { return .supported }
                 return .other
             case 0x74:
-                if Scan.equalsLowercase(p, r, "timestamp") { return .timestamp }
+                if Scan.equalsNameLowercase(p, start, "timestamp") { return .timestamp }
                 return .other
             default: return .other
             }
         case 10:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "alert-info") { return .alertInfo }
+                if Scan.equalsNameLowercase(p, start, "alert-info") { return .alertInfo }
                 return .other
             case 0x63:
-                if Scan.equalsLowercase(p, r, "connection") { return .connection }
+                if Scan.equalsNameLowercase(p, start, "connection") { return .connection }
                 return .other
             case 0x65:
-                if Scan.equalsLowercase(p, r, "error-info") { return .errorInfo }
+                if Scan.equalsNameLowercase(p, start, "error-info") { return .errorInfo }
                 return .other
             case 0x75:
-                if Scan.equalsLowercase(p, r, "user-agent") { return .userAgent }
+                if Scan.equalsNameLowercase(p, start, "user-agent") { return .userAgent }
                 return .other
             default: return .other
             }
         case 11:
             switch ByteClass.lower(p[start]) {
             case 0x69:
-                if Scan.equalsLowercase(p, r, "in-reply-to") { return .inReplyTo }
+                if Scan.equalsNameLowercase(p, start, "in-reply-to") { return .inReplyTo }
                 return .other
             case 0x6d:
-                if Scan.equalsLowercase(p, r, "min-expires") { return .minExpires }
+                if Scan.equalsNameLowercase(p, start, "min-expires") { return .minExpires }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "referred-by") { return .referredBy }
-                if Scan.equalsLowercase(p, r, "retry-after") { return .retryAfter }
+                if Scan.equalsNameLowercase(p, start, "referred-by") { return .referredBy }
+                if Scan.equalsNameLowercase(p, start, "retry-after") { return .retryAfter }
                 return .other
             case 0x75:
-                if Scan.equalsLowercase(p, r, "unsupported") { return .unsupported }
+                if Scan.equalsNameLowercase(p, start, "unsupported") { return .unsupported }
                 return .other
             default: return .other
             }
         case 12:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "allow-events") { return .allowEvents }
+                if Scan.equalsNameLowercase(p, start, "allow-events") { return .allowEvents }
                 return .other
             case 0x63:
-                if Scan.equalsLowercase(p, r, "content-type") { return .contentType }
+                if Scan.equalsNameLowercase(p, start, "content-type") { return .contentType }
                 return .other
             case 0x6d:
-                if Scan.equalsLowercase(p, r, "max-forwards") { return .maxForwards }
-                if Scan.equalsLowercase(p, r, "mime-version") { return .mimeVersion }
+                if Scan.equalsNameLowercase(p, start, "max-forwards") { return .maxForwards }
+                if Scan.equalsNameLowercase(p, start, "mime-version") { return .mimeVersion }
                 return .other
             case 0x6f:
-                if Scan.equalsLowercase(p, r, "organization") { return .organization }
+                if Scan.equalsNameLowercase(p, start, "organization") { return .organization }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "record-route") { return .recordRoute }
+                if Scan.equalsNameLowercase(p, start, "record-route") { return .recordRoute }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "sip-if-match") { return .sipIfMatch }
+                if Scan.equalsNameLowercase(p, start, "sip-if-match") { return .sipIfMatch }
                 return .other
             default: return .other
             }
         case 13:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "authorization") { return .authorization }
+                if Scan.equalsNameLowercase(p, start, "authorization") { return .authorization }
                 return .other
             case 0x69:
-                if Scan.equalsLowercase(p, r, "identity-info") { return .identityInfo }
+                if Scan.equalsNameLowercase(p, start, "identity-info") { return .identityInfo }
                 return .other
             case 0x70:
-                if Scan.equalsLowercase(p, r, "proxy-require") { return .proxyRequire }
+                if Scan.equalsNameLowercase(p, start, "proxy-require") { return .proxyRequire }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "service-route") { return .serviceRoute }
+                if Scan.equalsNameLowercase(p, start, "service-route") { return .serviceRoute }
                 return .other
             default: return .other
             }
         case 14:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "accept-contact") { return .acceptContact }
+                if Scan.equalsNameLowercase(p, start, "accept-contact") { return .acceptContact }
                 return .other
             case 0x63:
-                if Scan.equalsLowercase(p, r, "content-length") { return .contentLength }
+                if Scan.equalsNameLowercase(p, start, "content-length") { return .contentLength }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "reject-contact") { return .rejectContact }
+                if Scan.equalsNameLowercase(p, start, "reject-contact") { return .rejectContact }
                 return .other
             default: return .other
             }
         case 15:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "accept-encoding") { return .acceptEncoding }
-                if Scan.equalsLowercase(p, r, "accept-language") { return .acceptLanguage }
+                if Scan.equalsNameLowercase(p, start, "accept-encoding") { return .acceptEncoding }
+                if Scan.equalsNameLowercase(p, start, "accept-language") { return .acceptLanguage }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "remote-party-id") { return .remotePartyID }
+                if Scan.equalsNameLowercase(p, start, "remote-party-id") { return .remotePartyID }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "session-expires") { return .sessionExpires }
+                if Scan.equalsNameLowercase(p, start, "session-expires") { return .sessionExpires }
                 return .other
             default: return .other
             }
         case 16:
             switch ByteClass.lower(p[start]) {
             case 0x63:
-                if Scan.equalsLowercase(p, r, "content-encoding") { return .contentEncoding }
-                if Scan.equalsLowercase(p, r, "content-language") { return .contentLanguage }
+                if Scan.equalsNameLowercase(p, start, "content-encoding") { return .contentEncoding }
+                if Scan.equalsNameLowercase(p, start, "content-language") { return .contentLanguage }
                 return .other
             case 0x77:
-                if Scan.equalsLowercase(p, r, "www-authenticate") { return .wwwAuthenticate }
+                if Scan.equalsNameLowercase(p, start, "www-authenticate") { return .wwwAuthenticate }
                 return .other
             default: return .other
             }
         case 17:
             switch ByteClass.lower(p[start]) {
             case 0x73:
-                if Scan.equalsLowercase(p, r, "sec-websocket-key") { return .secWebSocketKey }
+                if Scan.equalsNameLowercase(p, start, "sec-websocket-key") { return .secWebSocketKey }
                 return .other
             case 0x74:
-                if Scan.equalsLowercase(p, r, "transfer-encoding") { return .transferEncoding }
+                if Scan.equalsNameLowercase(p, start, "transfer-encoding") { return .transferEncoding }
                 return .other
             default: return .other
             }
         case 18:
             switch ByteClass.lower(p[start]) {
             case 0x70:
-                if Scan.equalsLowercase(p, r, "proxy-authenticate") { return .proxyAuthenticate }
+                if Scan.equalsNameLowercase(p, start, "proxy-authenticate") { return .proxyAuthenticate }
                 return .other
             case 0x73:
-                if Scan.equalsLowercase(p, r, "subscription-state") { return .subscriptionState }
+                if Scan.equalsNameLowercase(p, start, "subscription-state") { return .subscriptionState }
                 return .other
             default: return .other
             }
         case 19:
             switch ByteClass.lower(p[start]) {
             case 0x61:
-                if Scan.equalsLowercase(p, r, "authentication-info") { return .authenticationInfo }
+                if Scan.equalsNameLowercase(p, start, "authentication-info") { return .authenticationInfo }
                 return .other
             case 0x63:
-                if Scan.equalsLowercase(p, r, "content-disposition") { return .contentDisposition }
+                if Scan.equalsNameLowercase(p, start, "content-disposition") { return .contentDisposition }
                 return .other
             case 0x70:
-                if Scan.equalsLowercase(p, r, "proxy-authorization") { return .proxyAuthorization }
-                if Scan.equalsLowercase(p, r, "p-asserted-identity") { return .pAssertedIdentity }
+                if Scan.equalsNameLowercase(p, start, "proxy-authorization") { return .proxyAuthorization }
+                if Scan.equalsNameLowercase(p, start, "p-asserted-identity") { return .pAssertedIdentity }
                 return .other
             case 0x72:
-                if Scan.equalsLowercase(p, r, "request-disposition") { return .requestDisposition }
+                if Scan.equalsNameLowercase(p, start, "request-disposition") { return .requestDisposition }
                 return .other
             default: return .other
             }
         case 20:
             switch ByteClass.lower(p[start]) {
             case 0x70:
-                if Scan.equalsLowercase(p, r, "p-preferred-identity") { return .pPreferredIdentity }
+                if Scan.equalsNameLowercase(p, start, "p-preferred-identity") { return .pPreferredIdentity }
                 return .other
             default: return .other
             }
         case 21:
             switch ByteClass.lower(p[start]) {
             case 0x73:
-                if Scan.equalsLowercase(p, r, "sec-websocket-version") { return .secWebSocketVersion }
+                if Scan.equalsNameLowercase(p, start, "sec-websocket-version") { return .secWebSocketVersion }
                 return .other
             default: return .other
             }
         case 22:
             switch ByteClass.lower(p[start]) {
             case 0x73:
-                if Scan.equalsLowercase(p, r, "sec-websocket-protocol") { return .secWebSocketProtocol }
+                if Scan.equalsNameLowercase(p, start, "sec-websocket-protocol") { return .secWebSocketProtocol }
                 return .other
             default: return .other
             }

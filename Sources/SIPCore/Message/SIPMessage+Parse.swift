@@ -34,6 +34,9 @@ extension SIPMessage {
         while let h = try HeaderLineScanner.next(p, &pos, n) {
             guard headers.count < limits.maxHeaderCount else { throw SIPParseError(.tooManyHeaders) }
             let name = HeaderName.recognize(p, h.nameStart, h.nameEnd &- h.nameStart)
+            if name == .other && !HeaderLineScanner.isValidName(p, h.nameStart, h.nameEnd) {
+                throw SIPParseError(.malformedHeaderLine)
+            }
             let valueRange = h.valueStart ..< h.valueEnd
             if name == .contentLength {
                 guard let value = Scan.decimal(p, valueRange, max: UInt64(Int32.max)) else {

@@ -6,8 +6,7 @@ extension SIPMessage {
         if let cachedTopVia { return cachedTopVia }
         guard let field = firstHeader(.via) else { throw SIPParseError(.missingHeader(.via)) }
         let via = try bytes.withUnsafeBufferPointer { p throws(SIPParseError) -> ViaHeader in
-            let end = HeaderValueSplitter.elementEnd(p, field.valueRange.lowerBound, field.valueRange.upperBound)
-            return try ViaHeader.parse(p, field.valueRange.lowerBound ..< end)
+            try ViaHeader.parseElement(p, field.valueRange).0
         }
         cachedTopVia = via
         return via
@@ -19,9 +18,13 @@ extension SIPMessage {
         var out: [ViaHeader] = []
         try bytes.withUnsafeBufferPointer { p throws(SIPParseError) in
             for field in headers where field.name == .via {
-                for element in HeaderValueSplitter.split(p, field.valueRange) {
-                    guard !element.isEmpty else { throw SIPParseError(.malformedHeader(.via)) }
-                    out.append(try ViaHeader.parse(p, element))
+                var start = field.valueRange.lowerBound
+                let end = field.valueRange.upperBound
+                while true {
+                    let (via, stop) = try ViaHeader.parseElement(p, start ..< end)
+                    out.append(via)
+                    if stop >= end { break }
+                    start = stop &+ 1   // past the comma; an empty value after it fails to parse
                 }
             }
         }
@@ -119,7 +122,7 @@ extension SIPMessage {
                     star = true
                     continue
                 }
-                for element in HeaderValueSplitter.split(p, r) {
+                try HeaderValueSplitter.forEachElement(p, r) { (element) throws(SIPParseError) in
                     guard !element.isEmpty else { throw SIPParseError(.malformedHeader(.contact)) }
                     list.append(try NameAddr.parse(p, element, header: .contact))
                 }
@@ -137,7 +140,7 @@ extension SIPMessage {
         var list: [NameAddr] = []
         try bytes.withUnsafeBufferPointer { p throws(SIPParseError) in
             for field in headers where field.name == name {
-                for element in HeaderValueSplitter.split(p, field.valueRange) {
+                try HeaderValueSplitter.forEachElement(p, field.valueRange) { (element) throws(SIPParseError) in
                     guard !element.isEmpty else { throw SIPParseError(.malformedHeader(name)) }
                     list.append(try NameAddr.parse(p, element, header: name))
                 }
@@ -152,8 +155,8 @@ extension SIPMessage {
         var out: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { p in
             for field in headers where field.name == name {
-                for element in HeaderValueSplitter.split(p, field.valueRange) where !element.isEmpty {
-                    out.append(element)
+                HeaderValueSplitter.forEachElement(p, field.valueRange) { element in
+                    if !element.isEmpty { out.append(element) }
                 }
             }
         }

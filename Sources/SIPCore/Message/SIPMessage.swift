@@ -23,7 +23,7 @@ public final class SIPMessage {
     /// Reason phrase of a response (may be empty); empty for requests.
     public let reasonRange: Range<Int>
     /// Header lines in order; a comma-joined line is one field (see `vias()`, `contacts()`).
-    public private(set) var headers: [SIPHeaderField]
+    @exclusivity(unchecked) public private(set) var headers: [SIPHeaderField]
     /// Offset just past the empty line ending the header section.
     public let headerSectionEnd: Int
     public let bodyRange: Range<Int>
@@ -33,15 +33,16 @@ public final class SIPMessage {
     /// Content-Length value read while indexing headers, -1 when absent.
     let parsedContentLength: Int
 
-    // Typed views, parsed on first access.
-    var cachedTopVia: ViaHeader?
-    var cachedFrom: NameAddr?
-    var cachedTo: NameAddr?
-    var cachedCSeq: CSeqHeader?
-    var cachedCallID: Range<Int>?
-    var cachedRequestURI: SIPURI?
-    var cachedVias: [ViaHeader]?
-    var cachedContacts: ContactList?
+    // Typed views, parsed on first access. A message belongs to one worker at a time and these
+    // are never accessed through inout, so dynamic exclusivity checks would only cost time.
+    @exclusivity(unchecked) var cachedTopVia: ViaHeader?
+    @exclusivity(unchecked) var cachedFrom: NameAddr?
+    @exclusivity(unchecked) var cachedTo: NameAddr?
+    @exclusivity(unchecked) var cachedCSeq: CSeqHeader?
+    @exclusivity(unchecked) var cachedCallID: Range<Int>?
+    @exclusivity(unchecked) var cachedRequestURI: SIPURI?
+    @exclusivity(unchecked) var cachedVias: [ViaHeader]?
+    @exclusivity(unchecked) var cachedContacts: ContactList?
 
     init(
         bytes: [UInt8], kind: MessageKind, method: SIPMethod, methodRange: Range<Int>,

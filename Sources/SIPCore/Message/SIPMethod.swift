@@ -33,7 +33,6 @@ public enum SIPMethod: Equatable, Sendable {
         self = utf8.withUnsafeBufferPointer { SIPMethod.recognize($0, 0 ..< $0.count) }
     }
 
-    @usableFromInline
     static func recognize(_ p: ByteBuffer, _ r: Range<Int>) -> SIPMethod {
         guard !r.isEmpty else { return .other }
         switch r.count {

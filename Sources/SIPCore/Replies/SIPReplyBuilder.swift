@@ -29,8 +29,9 @@ public enum SIPReplyBuilder {
             }
             if let f = request.firstHeader(.from) { appendLine(&out, "From: ", p, f.valueRange, unfold: false) }
             if let t = request.firstHeader(.to) {
-                let hasTag = (try? request.to())?.tag != nil
-                appendTo(&out, p, t.valueRange, addTag: code > 100 && !hasTag ? toTag : nil, unfold: false)
+                // A To that does not parse is copied as it is: a tag appended to it would not help.
+                let needsTag = (try? request.to()).map { $0.tag == nil } ?? false
+                appendTo(&out, p, t.valueRange, addTag: code > 100 && needsTag ? toTag : nil, unfold: false)
             }
             if let c = request.firstHeader(.callID) { appendLine(&out, "Call-ID: ", p, c.valueRange, unfold: false) }
             if let c = request.firstHeader(.cseq) { appendLine(&out, "CSeq: ", p, c.valueRange, unfold: false) }

@@ -10,16 +10,16 @@ enum AuthParamScanner {
 
     /// Quoted values are reported without their quotes.
     static func parse(_ p: ByteBuffer, _ range: Range<Int>, header: HeaderName) throws(SIPParseError) -> Parsed {
-        let bad = SIPParseError(.malformedHeader(header))
+        func bad() -> SIPParseError { SIPParseError(.malformedHeader(header)) }
         let r = Scan.trimmed(p, range)
         let e = r.upperBound
         var i = r.lowerBound
         let schemeStart = i
         i = Scan.skipToken(p, i, e)
-        guard i > schemeStart else { throw bad }
+        guard i > schemeStart else { throw bad() }
         var parsed = Parsed(scheme: schemeStart ..< i, params: [], token68: nil)
         guard i < e else { return parsed }
-        guard ByteClass.isLWS(p[i]) else { throw bad }
+        guard ByteClass.isLWS(p[i]) else { throw bad() }
         i = Scan.skipLWS(p, i, e)
         let restStart = i
         if isToken68(p, restStart, e) {
@@ -39,7 +39,7 @@ enum AuthParamScanner {
             guard i < e else { ok = false; break }
             let value: Range<Int>
             if p[i] == ASCII.quote {
-                guard let close = Scan.quotedStringEnd(p, i, e) else { throw bad }
+                guard let close = Scan.quotedStringEnd(p, i, e) else { throw bad() }
                 value = i &+ 1 ..< close &- 1
                 i = close
             } else {

@@ -10,7 +10,6 @@ public struct CSeqHeader: Sendable, Equatable {
         return try bytes.withUnsafeBufferPointer { p throws(SIPParseError) in try parse(p, range) }
     }
 
-    @usableFromInline
     static func parse(_ p: ByteBuffer, _ range: Range<Int>) throws(SIPParseError) -> CSeqHeader {
         let r = Scan.trimmed(p, range)
         var i = r.lowerBound

@@ -14,7 +14,6 @@ public struct HeaderParam: Sendable, Equatable {
 /// URI parameters have the same shape: name and optional value ranges.
 public typealias URIParam = HeaderParam
 
-@usableFromInline
 enum HeaderParamScanner {
     /// Reads `*( SEMI generic-param )` of a header value (RFC 3261 §25.1 SEMI/EQUAL allow LWS),
     /// starting at `start`, calling `visit` for each parameter. Returns the offset where the

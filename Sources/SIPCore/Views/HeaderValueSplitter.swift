@@ -9,17 +9,24 @@ public enum HeaderValueSplitter {
         return bytes.withUnsafeBufferPointer { p in split(p, range) }
     }
 
-    @usableFromInline
     static func split(_ p: ByteBuffer, _ range: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        forEachElement(p, range) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each trimmed element (empty ones included), without building an array.
+    @inline(__always)
+    static func forEachElement<E: Error>(
+        _ p: ByteBuffer, _ range: Range<Int>, _ body: (Range<Int>) throws(E) -> Void
+    ) throws(E) {
         var start = range.lowerBound
         while true {
             let end = elementEnd(p, start, range.upperBound)
-            out.append(Scan.trimmed(p, start ..< end))
+            try body(Scan.trimmed(p, start ..< end))
             if end >= range.upperBound { break }
             start = end &+ 1
         }
-        return out
     }
 
     /// Offset of the comma ending the element that starts at `start`, or `end`.

@@ -7,10 +7,10 @@ public struct NameAddr: Sendable {
     public var uri: SIPURI
     /// True when the URI was enclosed in `<>`.
     public var hasAngleBrackets: Bool
-    @usableFromInline var _displayName: Span
-    @usableFromInline var _params: Span
-    @usableFromInline var _tag: Span
-    @usableFromInline var _whole: Span
+    var _displayName: Span
+    var _params: Span
+    var _tag: Span
+    var _whole: Span
 
     /// Display name as written: a quoted-string keeps its quotes; tokens keep their inner LWS.
     public var displayName: Range<Int>? {
@@ -103,7 +103,6 @@ public struct NameAddr: Sendable {
         }
     }
 
-    @usableFromInline
     static func parse(_ p: ByteBuffer, _ range: Range<Int>, header: HeaderName) throws(SIPParseError) -> NameAddr {
         let whole = Scan.trimmed(p, range)
         let e = whole.upperBound

@@ -12,16 +12,16 @@ public struct SIPURI: Sendable {
     public var isIPv6Reference: Bool
     /// `;lr` present (loose routing, RFC 3261 §16.12).
     public var lr: Bool
-    @usableFromInline var _port: OptionalInt32
-    @usableFromInline var _scheme: Span
-    @usableFromInline var _user: Span
-    @usableFromInline var _password: Span
-    @usableFromInline var _host: Span
-    @usableFromInline var _params: Span
-    @usableFromInline var _headers: Span
-    @usableFromInline var _whole: Span
-    @usableFromInline var _transport: Span
-    @usableFromInline var _maddr: Span
+    var _port: OptionalInt32
+    var _scheme: Span
+    var _user: Span
+    var _password: Span
+    var _host: Span
+    var _params: Span
+    var _headers: Span
+    var _whole: Span
+    var _transport: Span
+    var _maddr: Span
 
     public var schemeRange: Range<Int> {
         get { _scheme.range }
@@ -110,7 +110,6 @@ public struct SIPURI: Sendable {
     }
 
     /// Parses a URI that fills `range` exactly; anything left over (spaces, `>`) is an error.
-    @usableFromInline
     static func parse(_ p: ByteBuffer, _ range: Range<Int>) throws(SIPParseError) -> SIPURI {
         let s = range.lowerBound
         let e = range.upperBound

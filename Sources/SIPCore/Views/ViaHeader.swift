@@ -15,20 +15,20 @@ public struct ViaHeader: Sendable {
     public var transportProtocol: TransportProtocol?
     /// True when the branch starts with the RFC 3261 magic cookie `z9hG4bK` (§8.1.1.7).
     public var hasRFC3261Branch: Bool
-    @usableFromInline var _port: OptionalInt32
-    @usableFromInline var _ttl: OptionalInt32
+    var _port: OptionalInt32
+    var _ttl: OptionalInt32
     /// -2 absent, -1 empty, else the value.
-    @usableFromInline var _rport: Int32
-    @usableFromInline var _protocolName: Span
-    @usableFromInline var _protocolVersion: Span
-    @usableFromInline var _transport: Span
-    @usableFromInline var _host: Span
-    @usableFromInline var _branch: Span
-    @usableFromInline var _received: Span
-    @usableFromInline var _rportName: Span
-    @usableFromInline var _maddr: Span
-    @usableFromInline var _params: Span
-    @usableFromInline var _whole: Span
+    var _rport: Int32
+    var _protocolName: Span
+    var _protocolVersion: Span
+    var _transport: Span
+    var _host: Span
+    var _branch: Span
+    var _received: Span
+    var _rportName: Span
+    var _maddr: Span
+    var _params: Span
+    var _whole: Span
 
     public var protocolName: Range<Int> {
         get { _protocolName.range }
@@ -136,48 +136,56 @@ public struct ViaHeader: Sendable {
         }
     }
 
-    @usableFromInline
     static func parse(_ p: ByteBuffer, _ range: Range<Int>) throws(SIPParseError) -> ViaHeader {
-        let bad = SIPParseError(.malformedHeader(.via))
-        let whole = Scan.trimmed(p, range)
-        let e = whole.upperBound
-        var i = whole.lowerBound
+        let (via, stop) = try parseElement(p, range)
+        guard stop == range.upperBound else { throw SIPParseError(.malformedHeader(.via)) }
+        return via
+    }
+
+    /// Parses the Via value starting at `range.lowerBound` and returns it with the offset where
+    /// it stopped: `range.upperBound`, or a top-level ',' that starts the next value. One pass:
+    /// the comma is found by the parameter scanner, not by splitting first.
+    static func parseElement(_ p: ByteBuffer, _ range: Range<Int>) throws(SIPParseError) -> (ViaHeader, stop: Int) {
+        @inline(never) func bad() -> SIPParseError { SIPParseError(.malformedHeader(.via)) }
+        let e = range.upperBound
+        var i = Scan.skipLWS(p, range.lowerBound, e)
+        let elementStart = i
 
         // sent-protocol
         let nameStart = i
         i = Scan.skipToken(p, i, e)
         let protocolName = nameStart ..< i
         i = Scan.skipLWS(p, i, e)
-        guard !protocolName.isEmpty, i < e, p[i] == ASCII.slash else { throw bad }
+        guard !protocolName.isEmpty, i < e, p[i] == ASCII.slash else { throw bad() }
         i = Scan.skipLWS(p, i &+ 1, e)
         let versionStart = i
         i = Scan.skipToken(p, i, e)
         let protocolVersion = versionStart ..< i
         i = Scan.skipLWS(p, i, e)
-        guard !protocolVersion.isEmpty, i < e, p[i] == ASCII.slash else { throw bad }
+        guard !protocolVersion.isEmpty, i < e, p[i] == ASCII.slash else { throw bad() }
         i = Scan.skipLWS(p, i &+ 1, e)
         let transportStart = i
         i = Scan.skipToken(p, i, e)
         let transport = transportStart ..< i
-        guard !transport.isEmpty, i < e, ByteClass.isLWS(p[i]) else { throw bad }
+        guard !transport.isEmpty, i < e, ByteClass.isLWS(p[i]) else { throw bad() }
         i = Scan.skipLWS(p, i, e)
 
         // sent-by
-        guard i < e else { throw bad }
+        guard i < e else { throw bad() }
         let host: Range<Int>
         var ipv6 = false
         if p[i] == ASCII.openBracket {
             let open = i
             i &+= 1
             while i < e && ByteClass.isIPv6Char(p[i]) { i &+= 1 }
-            guard i < e, p[i] == ASCII.closeBracket else { throw bad }
+            guard i < e, p[i] == ASCII.closeBracket else { throw bad() }
             i &+= 1
             host = open ..< i
             ipv6 = true
         } else {
             let hostStart = i
             while i < e && ByteClass.isHostChar(p[i]) { i &+= 1 }
-            guard i > hostStart else { throw bad }
+            guard i > hostStart else { throw bad() }
             host = hostStart ..< i
         }
         var port: Int? = nil
@@ -186,7 +194,7 @@ public struct ViaHeader: Sendable {
             j = Scan.skipLWS(p, j &+ 1, e)
             let portStart = j
             while j < e && ByteClass.isDigit(p[j]) { j &+= 1 }
-            guard let value = Scan.decimal(p, portStart ..< j, max: 65535) else { throw bad }
+            guard let value = Scan.decimal(p, portStart ..< j, max: 65535) else { throw bad() }
             port = Int(value)
             i = j
         }
@@ -195,39 +203,41 @@ public struct ViaHeader: Sendable {
             isIPv6Reference: ipv6, transportProtocol: TransportProtocol(p, transport), hasRFC3261Branch: false,
             _port: OptionalInt32(port), _ttl: OptionalInt32(nil), _rport: -2, _protocolName: Span(protocolName),
             _protocolVersion: Span(protocolVersion), _transport: Span(transport), _host: Span(host), _branch: .absent,
-            _received: .absent, _rportName: .absent, _maddr: .absent, _params: .absent, _whole: Span(whole))
+            _received: .absent, _rportName: .absent, _maddr: .absent, _params: .absent, _whole: .absent)
         let paramsFrom = Scan.skipLWS(p, i, e)
         let end = try HeaderParamScanner.scan(p, i, e, header: .via) { (name, value) throws(SIPParseError) in
             switch name.count {
             case 3 where Scan.equalsLowercase(p, name, "ttl"):
-                guard let value, let ttl = Scan.decimal(p, value, max: 255) else { throw bad }
+                guard let value, let ttl = Scan.decimal(p, value, max: 255) else { throw bad() }
                 via._ttl = OptionalInt32(Int(ttl))
             case 5 where Scan.equalsLowercase(p, name, "rport"):
                 via._rportName = Span(name)
                 if let value {
-                    guard let rport = Scan.decimal(p, value, max: 65535) else { throw bad }
+                    guard let rport = Scan.decimal(p, value, max: 65535) else { throw bad() }
                     via._rport = Int32(rport)
                 } else {
                     via._rport = -1
                 }
             case 5 where Scan.equalsLowercase(p, name, "maddr"):
-                guard let value else { throw bad }
+                guard let value else { throw bad() }
                 via._maddr = Span(value)
             case 6 where Scan.equalsLowercase(p, name, "branch"):
-                guard let value else { throw bad }
+                guard let value else { throw bad() }
                 via._branch = Span(value)
                 via.hasRFC3261Branch = Scan.hasPrefix(p, value.lowerBound, value.upperBound, "z9hG4bK")
             case 8 where Scan.equalsLowercase(p, name, "received"):
-                guard let value else { throw bad }
+                guard let value else { throw bad() }
                 via._received = Span(value)
             default:
                 break
             }
         }
-        guard end == e else { throw bad }
-        if paramsFrom < e {
-            via._params = Span(paramsFrom &+ 1 ..< Scan.trimTrailingLWS(p, paramsFrom &+ 1, e))
+        guard end == e || p[end] == ASCII.comma else { throw bad() }
+        let elementEnd = Scan.trimTrailingLWS(p, elementStart, end)
+        if paramsFrom < elementEnd {
+            via._params = Span(paramsFrom &+ 1 ..< elementEnd)
         }
-        return via
+        via._whole = Span(elementStart ..< elementEnd)
+        return (via, end)
     }
 }

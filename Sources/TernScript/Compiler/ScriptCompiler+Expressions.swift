@@ -95,12 +95,11 @@ extension ScriptCompiler {
         if isKeywordOperand(lhsSyntax) || isKeywordOperand(rhsSyntax) {
             return try compileKeywordCondition(op, lhsSyntax, rhsSyntax, at: location)
         }
-        // X == $null is "X is not defined" (spec §2.8).
+        // X == $null is "X is not defined" (spec §2.8); only a $null on the right is rewritten.
         if op == .equal || op == .notEqual {
             let wantDefined = op == .notEqual
-            if isNullLiteral(rhsSyntax) || isNullLiteral(lhsSyntax) {
-                let other = isNullLiteral(rhsSyntax) ? lhsSyntax : rhsSyntax
-                let x = try compileExpression(other)
+            if isNullLiteral(rhsSyntax) {
+                let x = try compileExpression(lhsSyntax)
                 if let c = x.constant { return .constant(.int((c.isNull != wantDefined) ? 1 : 0)) }
                 let d = x.isDefined
                 return wantDefined ? .ofInt { d($0) ? 1 : 0 } : .ofInt { d($0) ? 0 : 1 }
@@ -144,6 +143,11 @@ extension ScriptCompiler {
             let negated = op == .stringNotEqual
             return .ofInt { ((a($0) == b($0)) != negated) ? 1 : 0 }
         case .intEqual, .intNotEqual:
+            for (x, s) in [(lhs, lhsSyntax), (rhs, rhsSyntax)] {
+                if case .string? = x.constant {
+                    throw .error("type mismatch: '\(op.rawValue)' compares numbers, not the string \(describe(s))", at: s.location)
+                }
+            }
             let a = lhs.int, b = rhs.int
             let negated = op == .intNotEqual
             return .ofInt { ((a($0) == b($0)) != negated) ? 1 : 0 }
@@ -176,8 +180,9 @@ extension ScriptCompiler {
         case .bitOr: f = { $0 | $1 }
         case .bitAnd: f = { $0 & $1 }
         case .bitXor: f = { $0 ^ $1 }
-        case .shiftLeft: f = { a, b in ScriptValue.wrap(b >= 0 && b < 64 ? a << b : 0) }
-        case .shiftRight: f = { a, b in b >= 0 && b < 64 ? a >> b : (a < 0 ? -1 : 0) }
+        // Shifts work on 32-bit ints with the count taken modulo 32, as the C code does.
+        case .shiftLeft: f = { a, b in Int(Int32(truncatingIfNeeded: a) << Int32(b & 31)) }
+        case .shiftRight: f = { a, b in Int(Int32(truncatingIfNeeded: a) >> Int32(b & 31)) }
         case .minus: f = { ScriptValue.wrap($0 &- $1) }
         case .multiply: f = { ScriptValue.wrap($0 &* $1) }
         case .divide: f = { a, b in b == 0 ? 0 : ScriptValue.wrap(a / b) }
@@ -241,8 +246,15 @@ extension ScriptCompiler {
                 return .constant(.int(equal != negated ? 1 : 0))
             }
         }
+        // An int compared with the constant "" fails to convert it: the comparison is false
+        // both as == and as != (Kamailio 5.6 does this).
+        let rhsIsEmptyString = rhs.constant == .string("")
         switch lhs.type {
         case .int:
+            if rhsIsEmptyString {
+                let a = lhs.int
+                return .ofInt { _ = a($0); return 0 }
+            }
             let a = lhs.int, b = rhs.int
             return negated ? .ofInt { a($0) != b($0) ? 1 : 0 } : .ofInt { a($0) == b($0) ? 1 : 0 }
         case .string:
@@ -261,6 +273,7 @@ extension ScriptCompiler {
                 return .ofInt { ctx in
                     let equal: Bool
                     switch a(ctx) {
+                    case .int where rhsIsEmptyString: return 0
                     case .int(let x): equal = x == ci
                     case .string(let x): equal = x == cs
                     case .null:

@@ -84,17 +84,17 @@ extension ScriptCompiler {
         case .addressList:
             return
         }
-        do {
-            var spec = try ScriptCompiler.parseListen(text)
-            spec.advertise = advertise
+        switch ListenSpec.parse(text) {
+        case .success(var spec):
+            if let advertise { spec.advertise = advertise }
             spec.name = name
             globals.append(GlobalSetting(name: g.name, value: .listen(spec), location: g.location))
             myself.add(host: spec.host, port: spec.port ?? (spec.proto == .tls ? 5061 : 5060))
-            if let advertise {
-                let (host, port) = ScriptCompiler.splitHostPort(advertise)
+            if let advertised = spec.advertise {
+                let (host, port, _) = HostPort.split(advertised)
                 myself.add(host: host, port: port ?? spec.port ?? 5060)
             }
-        } catch {
+        case .failure(let error):
             report(.error(error.message, at: g.valueLocation, hint: "write listen=[proto:]address[:port]"))
         }
     }
@@ -105,50 +105,8 @@ extension ScriptCompiler {
             t = String(t.dropFirst(p.lowercaseName.count + 1))
             break
         }
-        let (host, port) = ScriptCompiler.splitHostPort(t)
+        let (host, port, _) = HostPort.split(t)
         myself.add(host: host, port: port)
-    }
-
-    struct ListenError: Error {
-        var message: String
-    }
-
-    /// `[proto:]host[:port]`; IPv6 hosts in brackets.
-    static func parseListen(_ text: String) throws(ListenError) -> ListenSpec {
-        var rest = Substring(text)
-        var proto: TransportProtocol?
-        if let colon = rest.firstIndex(of: ":"), let p = TransportProtocol(name: String(rest[..<colon])) {
-            proto = p
-            rest = rest[rest.index(after: colon)...]
-        }
-        let (host, port) = splitHostPort(String(rest))
-        guard !host.isEmpty else { throw ListenError(message: "missing address in listen '\(text)'") }
-        if let port, !(1...65535).contains(port) {
-            throw ListenError(message: "port \(port) is out of range in listen '\(text)'")
-        }
-        if host.contains(":"), IPAddress(text: host) == nil {
-            throw ListenError(message: "bad address '\(host)' in listen '\(text)'")
-        }
-        return ListenSpec(proto: proto, host: host, port: port)
-    }
-
-    /// Splits `host:port` / `[v6]:port` / bare host. IPv6 brackets are removed.
-    static func splitHostPort(_ text: String) -> (String, Int?) {
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return (text, nil) }
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let after = text[text.index(after: close)...]
-            if after.hasPrefix(":"), let p = Int(after.dropFirst()) { return (host, p) }
-            return (host, nil)
-        }
-        // A bare IPv6 address has several colons and no port.
-        if text.filter({ $0 == ":" }).count > 1 { return (text, nil) }
-        if let colon = text.lastIndex(of: ":") {
-            let portText = text[text.index(after: colon)...]
-            if let p = Int(portText) { return (String(text[..<colon]), p) }
-            return (text, -1)
-        }
-        return (text, nil)
     }
 
     // MARK: - Modules

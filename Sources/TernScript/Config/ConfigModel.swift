@@ -34,6 +34,12 @@ public struct GlobalSetting: Sendable {
     public var name: String
     public var value: GlobalValue
     public var location: SourceLocation
+
+    public init(name: String, value: GlobalValue, location: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
 }
 
 /// One `loadmodule` line.
@@ -41,6 +47,11 @@ public struct ModuleLoad: Sendable {
     /// The module's base name: no directory, no `.so`.
     public var name: String
     public var location: SourceLocation
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
 }
 
 /// One module parameter to set (regex module names already expanded to each matching module).
@@ -49,6 +60,13 @@ public struct ModuleParameterSetting: Sendable {
     public var parameter: String
     public var value: ScriptValue
     public var location: SourceLocation
+
+    public init(module: String, parameter: String, value: ScriptValue, location: SourceLocation) {
+        self.module = module
+        self.parameter = parameter
+        self.value = value
+        self.location = location
+    }
 }
 
 /// What to load: the main file and the command-line defines (`-A NAME[=VALUE]`).
@@ -74,6 +92,18 @@ public struct LoadedConfig {
     /// The header the main file started with.
     public var compatibility: CompatibilityMode
 
+    public init(
+        globals: [GlobalSetting], modules: [ModuleLoad], moduleParameters: [ModuleParameterSetting],
+        script: CompiledScript, warnings: [Diagnostic], compatibility: CompatibilityMode = .kamailio
+    ) {
+        self.globals = globals
+        self.modules = modules
+        self.moduleParameters = moduleParameters
+        self.script = script
+        self.warnings = warnings
+        self.compatibility = compatibility
+    }
+
     /// The last value given for a global, if any.
     public func global(_ name: String) -> GlobalValue? {
         globals.last { $0.name == name }?.value
@@ -82,5 +112,68 @@ public struct LoadedConfig {
     /// Every value given for a global, in order (for `listen`, `alias`).
     public func globals(named name: String) -> [GlobalValue] {
         globals.filter { $0.name == name }.map(\.value)
+    }
+}
+
+/// Why a listen address could not be read.
+public struct ListenSpecError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension ListenSpec {
+    /// Reads `[proto:]host[:port]`, as in `listen=` values and the `-l` command-line option,
+    /// where `/host[:port]` may follow to give the advertised address. IPv6 hosts are written
+    /// in brackets (`tcp:[::1]:5060`); the brackets are removed.
+    public static func parse(_ text: String) -> Result<ListenSpec, ListenSpecError> {
+        var body = Substring(text)
+        var advertise: String?
+        if let slash = body.firstIndex(of: "/") {
+            advertise = String(body[body.index(after: slash)...])
+            body = body[..<slash]
+            if advertise?.isEmpty == true { return .failure(ListenSpecError(message: "empty advertised address in '\(text)'")) }
+        }
+        var proto: TransportProtocol?
+        if let colon = body.firstIndex(of: ":"), let p = TransportProtocol(name: String(body[..<colon])) {
+            proto = p
+            body = body[body.index(after: colon)...]
+        }
+        let (host, port, portText) = HostPort.split(String(body))
+        guard !host.isEmpty else { return .failure(ListenSpecError(message: "missing address in '\(text)'")) }
+        if let portText, port == nil {
+            return .failure(ListenSpecError(message: "bad port '\(portText)' in '\(text)'"))
+        }
+        if let port, !(1...65535).contains(port) {
+            return .failure(ListenSpecError(message: "port \(port) is out of range in '\(text)'"))
+        }
+        if host.contains(":"), IPAddress(text: host) == nil {
+            return .failure(ListenSpecError(message: "bad address '\(host)' in '\(text)'"))
+        }
+        if host.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) {
+            return .failure(ListenSpecError(message: "bad address '\(host)' in '\(text)'"))
+        }
+        return .success(ListenSpec(proto: proto, host: host, port: port, advertise: advertise))
+    }
+}
+
+/// `host`, `host:port`, `[v6]`, `[v6]:port` and bare IPv6 (several colons, no port).
+enum HostPort {
+    /// The host (IPv6 without brackets), the port when it is a number, and the port text as
+    /// written when there is one.
+    static func split(_ text: String) -> (host: String, port: Int?, portText: String?) {
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return (text, nil, nil) }
+            let host = String(text[text.index(after: text.startIndex)..<close])
+            let after = text[text.index(after: close)...]
+            guard after.hasPrefix(":") else { return (host, nil, after.isEmpty ? nil : String(after)) }
+            let portText = String(after.dropFirst())
+            return (host, Int(portText), portText)
+        }
+        if text.filter({ $0 == ":" }).count > 1 { return (text, nil, nil) }
+        if let colon = text.lastIndex(of: ":") {
+            let portText = String(text[text.index(after: colon)...])
+            return (String(text[..<colon]), Int(portText), portText)
+        }
+        return (text, nil, nil)
     }
 }

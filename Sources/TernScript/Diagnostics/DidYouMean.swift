@@ -9,9 +9,9 @@ enum DidYouMean {
             let c = Array(candidate.lowercased().utf8)
             if abs(c.count - target.count) > limit { continue }
             let d = distance(target, c, limit: limit)
-            if d <= limit, best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) {
-                best = (candidate, d)
-            }
+            guard d <= limit else { continue }
+            if let (name, distance) = best, d > distance || (d == distance && candidate >= name) { continue }
+            best = (candidate, d)
         }
         return best?.0
     }

@@ -61,6 +61,8 @@ extension Parser {
 
     private func parseUnary() throws(Failure) -> Expression {
         let t = tokens.peek()
+        try enter(at: t.location)
+        defer { leave() }
         switch t.kind {
         case .bang:
             tokens.advance()

@@ -77,6 +77,8 @@ extension Parser {
 
     func parseStatement() throws(Failure) -> Statement? {
         let t = tokens.peek()
+        try enter(at: t.location)
+        defer { leave() }
         switch t.kind {
         case .semicolon:
             tokens.advance()

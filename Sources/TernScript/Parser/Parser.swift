@@ -4,6 +4,10 @@
 final class Parser {
     var tokens: TokenStream
     let sink: DiagnosticSink
+    /// Current nesting of blocks and parenthesised expressions; bounded so hostile input cannot
+    /// exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 200
 
     /// Thrown after a syntax error has been reported, to unwind to a recovery point.
     struct Failure: Error {}
@@ -29,6 +33,17 @@ final class Parser {
     }
 
     func check(_ kind: TokenKind) -> Bool { tokens.peek().kind == kind }
+
+    /// Enters one level of nesting; throws when the input nests too deeply.
+    func enter(at location: SourceLocation) throws(Failure) {
+        depth += 1
+        if depth > Parser.maximumDepth {
+            depth = 0
+            throw error("nesting is too deep (more than \(Parser.maximumDepth) levels)", at: location)
+        }
+    }
+
+    func leave() { depth = max(0, depth - 1) }
 
     func checkWord(_ word: String) -> Bool { tokens.peek().isIdentifier(word) }
 
@@ -109,7 +124,10 @@ final class Parser {
             if next.kind == .assign { return .global(try parseGlobal()) }
             if next.kind == .dot, tokens.peek(2).kind == .identifier, tokens.peek(3).kind == .assign {
                 if word == "kemi" { return .global(try parseGlobal()) }
-                throw error("custom cfg variables ('\(word).\(tokens.peek(2).text) = ...') are not supported yet", at: t.location)
+                let variable = word + "." + tokens.peek(2).text
+                skipCustomConfigVariable()
+                sink.error("custom cfg variables ('\(variable) = ...') are not supported yet", at: t.location)
+                return nil
             }
             if next.kind == .leftBrace || next.kind == .leftBracket {
                 throw error("unknown route block '\(word)'", at: t.location,
@@ -158,7 +176,22 @@ final class Parser {
         guard t.kind == .identifier else { return false }
         if Parser.topLevelKeywords.contains(t.text) { return true }
         let next = tokens.peek(1)
+        if next.kind == .dot { return tokens.peek(2).kind == .identifier && tokens.peek(3).kind == .assign }
         return next.kind == .assign
+    }
+
+    /// Skips `group.var = value [desc "text"]` (a custom runtime cfg variable).
+    private func skipCustomConfigVariable() {
+        for _ in 0..<4 { tokens.advance() }  // group . var =
+        if check(.minus) { tokens.advance() }
+        let value = tokens.peek()
+        if value.kind == .string || value.kind == .integer || value.kind == .identifier { tokens.advance() }
+        let d = tokens.peek()
+        if d.kind == .identifier, ["desc", "descr", "description"].contains(d.text), !d.lineBreakBefore {
+            tokens.advance()
+            if check(.string) { tokens.advance() }
+        }
+        if check(.semicolon) { tokens.advance() }
     }
 
     // MARK: - Globals

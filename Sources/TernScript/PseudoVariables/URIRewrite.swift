@@ -38,7 +38,10 @@ enum URIRewrite {
 
     private static func rewrite(_ ctx: ScriptContext, _ edit: ([UInt8], SIPURI) -> (Range<Int>, [UInt8])?) {
         let result: [UInt8]? = ctx.withCurrentRequestURI { bytes, uri in
-            guard let (range, replacement) = edit(bytes, uri) else { return nil }
+            guard let (range, replacement) = edit(bytes, uri),
+                uri.whole.lowerBound <= range.lowerBound, range.lowerBound <= range.upperBound,
+                range.upperBound <= uri.whole.upperBound, uri.whole.upperBound <= bytes.count
+            else { return nil }
             var out = Array(bytes[uri.whole.lowerBound..<range.lowerBound])
             out += replacement
             out += bytes[range.upperBound..<uri.whole.upperBound]

@@ -68,9 +68,9 @@ public enum ScriptValue: Sendable, Equatable {
         for b in u[i...] {
             guard isDigit(b) else { return 0 }
             v = v &* 10 &+ Int(b - UInt8(ascii: "0"))
-            // Beyond 32 bits the conversion fails, and a failed conversion is 0.
-            if v > Int(UInt32.max) { return 0 }
+            // Beyond a 32-bit int the conversion fails, and a failed conversion is 0.
+            if v > Int(Int32.max) + (negative ? 1 : 0) { return 0 }
         }
-        return wrap(negative ? -v : v)
+        return negative ? -v : v
     }
 }

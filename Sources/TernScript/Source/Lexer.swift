@@ -68,7 +68,14 @@ struct Lexer {
         var sawSpace = false
         var sawNewline = false
         skipTrivia(sawSpace: &sawSpace, sawNewline: &sawNewline)
-        var token = scanToken()
+        var scanned = scanToken()
+        while scanned == nil {
+            // A character that starts no token was reported; go on after it.
+            sawSpace = true
+            skipTrivia(sawSpace: &sawSpace, sawNewline: &sawNewline)
+            scanned = scanToken()
+        }
+        guard var token = scanned else { return Token(.endOfFile, "", at: location) }
         token.spaceBefore = sawSpace
         token.lineBreakBefore = sawNewline
         if token.kind != .directive { token.end = location }
@@ -140,7 +147,8 @@ struct Lexer {
         return Lexer.directiveNames.contains(word) ? word : nil
     }
 
-    private mutating func scanToken() -> Token {
+    /// The next token, or nil after reporting a character that starts none.
+    private mutating func scanToken() -> Token? {
         let start = location
         guard !atEnd else { return Token(.endOfFile, "", at: start) }
         let c = peek()
@@ -428,7 +436,7 @@ struct Lexer {
         return Token(.pseudoVariable, text(begin..<end), at: start)
     }
 
-    private mutating func scanOperator(_ start: SourceLocation) -> Token {
+    private mutating func scanOperator(_ start: SourceLocation) -> Token? {
         let c = peek()
         let n = peek(1)
         func op(_ kind: TokenKind, _ len: Int) -> Token {
@@ -486,7 +494,7 @@ struct Lexer {
             while !atEnd, peek() & 0xC0 == 0x80 { pos += 1 }
             let ch = text(begin..<pos)
             sink.error("unexpected character '\(ch)'", at: start)
-            return next()
+            return nil
         }
     }
 }
