@@ -21,7 +21,7 @@ run: deps release
 # Builds the debug binary first: the integration tests start the real `tern`.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 check: release
 	.build/release/tern -c -f $(CONFIG)

@@ -57,7 +57,7 @@ struct TernCommand: ParsableCommand {
 
     mutating func run() throws {
         if version {
-            print("version: \(TernVersion.full)")
+            print(TernVersion.full)
             return
         }
         let launcher = ServerLauncher(
