@@ -155,7 +155,7 @@ def main(argv):
     recs = load(argv)
     workloads = sorted({k[1] for k in recs},
                        key=lambda w: (ORDER.index(w) if w in ORDER else 99, w))
-    print("## Tern vs Kamailio (SIPp, same config, interleaved runs)\n")
+    print("## Tern vs Kamailio 5.6 (SIPp, same config, same run)\n")
     if info:
         with open(info) as f:
             for line in f:

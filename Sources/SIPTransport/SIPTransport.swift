@@ -30,9 +30,3 @@ public enum WorkerRole: Sendable, CustomStringConvertible {
 public protocol InboundWorkerFactory: Sendable {
     func makeWorker(role: WorkerRole) -> InboundWorker
 }
-
-/// A datagram reply channel can be pointed at another port of the same peer: RFC 3261
-/// §18.2.2 sends a UDP reply to the Via sent-by port unless the client asked for rport.
-public protocol DatagramReplyChannel: ReplyChannel {
-    func replacingPort(_ port: Int) -> ReplyChannel
-}

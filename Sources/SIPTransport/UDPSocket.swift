@@ -68,7 +68,7 @@ final class UDPSocket: @unchecked Sendable {
 
 /// Sends replies back to the datagram's source through the socket it arrived on, so the
 /// reply leaves from the listening port as RFC 3261 §18.2.2 expects.
-final class UDPReplyChannel: DatagramReplyChannel, @unchecked Sendable {
+final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
     private let socket: UDPSocket
     private var peer: sockaddr_storage
     private let peerLength: socklen_t
@@ -83,7 +83,7 @@ final class UDPReplyChannel: DatagramReplyChannel, @unchecked Sendable {
         withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
     }
 
-    func replacingPort(_ port: Int) -> ReplyChannel {
+    func replacingPort(_ port: Int) -> ReplyChannel? {
         var other = peer
         let networkPort = in_port_t(UInt16(truncatingIfNeeded: port)).bigEndian
         withUnsafeMutablePointer(to: &other) { raw in

@@ -5,6 +5,7 @@ import SIPCore
 /// retransmitted request gets the same tag and its ACK can be recognised.
 public struct LocalTagGenerator: Sendable {
     public let prefix: String
+    private let prefixBytes: [UInt8]
 
     public init(seed: String) {
         // Two independent 64-bit mixes of the seed, the time and randomness: unique enough
@@ -15,6 +16,7 @@ public struct LocalTagGenerator: Sendable {
         high = high &* 0x9E37_79B9_7F4A_7C15
         low = low ^ (high >> 29)
         prefix = Self.hex(high, digits: 16) + Self.hex(low, digits: 16)
+        prefixBytes = Array(prefix.utf8)
     }
 
     public func tag(for request: SIPMessage) -> String {
@@ -30,7 +32,18 @@ public struct LocalTagGenerator: Sendable {
                 crc = CRC32.update(crc, UnsafeBufferPointer(rebasing: bytes[range]))
             }
         }
-        return prefix + "." + Self.hex(UInt64(crc), digits: 8)
+        // Written straight into the string's storage: this runs for every local reply.
+        let prefix = prefixBytes
+        return String(unsafeUninitializedCapacity: prefix.count + 9) { out in
+            _ = out.initialize(fromContentsOf: prefix)
+            out[prefix.count] = UInt8(ascii: ".")
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<8 {
+                let nibble = Int((crc >> UInt32(28 - 4 * index)) & 0xF)
+                out[prefix.count + 1 + index] = digits.utf8Start[nibble]
+            }
+            return prefix.count + 9
+        }
     }
 
     private static func hex(_ value: UInt64, digits: Int) -> String {

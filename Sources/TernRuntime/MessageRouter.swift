@@ -83,14 +83,11 @@ final class MessageRouter: InboundWorker {
     /// RFC 3261 §18.2.2 with RFC 3581: a UDP reply goes to the source address, at the
     /// source port only when the top Via asks for rport, else at the Via's sent-by port.
     static func replyDestination(for message: SIPMessage, _ receive: ReceiveInfo) -> ReceiveInfo {
-        guard receive.proto == .udp,
-              let datagram = receive.reply as? DatagramReplyChannel,
-              let via = try? message.topVia(), via.rport == .absent
-        else { return receive }
+        guard receive.proto == .udp, let via = try? message.topVia(), via.rport == .absent else { return receive }
         let port = via.port ?? 5060
-        guard port != receive.source.port else { return receive }
+        guard port != receive.source.port, let channel = receive.reply.replacingPort(port) else { return receive }
         var redirected = receive
-        redirected.reply = datagram.replacingPort(port)
+        redirected.reply = channel
         return redirected
     }
 

@@ -192,7 +192,15 @@ public enum SIPReplyBuilder {
 
     /// Text from the caller must not smuggle line breaks into the reply.
     private static func appendSanitized(_ out: inout [UInt8], _ text: String) {
-        for b in text.utf8 { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
+        var text = text
+        text.withUTF8 { bytes in
+            // Reasons and header texts almost never hold CR/LF: copy them in one go.
+            guard bytes.contains(where: { $0 == ASCII.cr || $0 == ASCII.lf }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
+        }
     }
 
     private static func append(_ out: inout [UInt8], _ s: StaticString) {

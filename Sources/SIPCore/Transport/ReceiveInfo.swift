@@ -32,6 +32,14 @@ public struct SocketAddressText: Sendable, Hashable, CustomStringConvertible {
 /// Sends bytes back to where a message came from (the UDP peer or the TCP/TLS/WS connection).
 public protocol ReplyChannel: AnyObject, Sendable {
     func send(_ bytes: [UInt8])
+    /// The same peer at another port, for datagram transports: RFC 3261 §18.2.2 sends a UDP
+    /// reply to the Via sent-by port unless the client asked for rport. Nil for streams,
+    /// whose replies stay on the connection.
+    func replacingPort(_ port: Int) -> ReplyChannel?
+}
+
+extension ReplyChannel {
+    public func replacingPort(_ port: Int) -> ReplyChannel? { nil }
 }
 
 public struct ReceiveInfo: Sendable {
