@@ -64,7 +64,7 @@ ensure_packages
 harness=$(cd "$harness" && pwd)
 [ -x "$tern" ] || { log "no Tern binary at $tern (run 'make release' first)"; exit 1; }
 tern=$(cd "$(dirname "$tern")" && pwd)/$(basename "$tern")
-kamailio=${BENCH_KAMAILIO:-$(command -v kamailio || true)}
+kamailio=${BENCH_KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
 [ -n "$kamailio" ] && [ -x "$kamailio" ] || { log "kamailio not found"; exit 1; }
 
 # Both servers get the same argument list: only the binary differs.

@@ -24,9 +24,7 @@ final class UDPSocket: @unchecked Sendable {
         guard fd >= 0 else { throw TransportError("listen \(address): socket(): \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if var bytes = receiveBufferBytes.map({ Int32(clamping: $0) }) {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
-        }
+        Self.enlargeReceiveBuffer(fd, to: receiveBufferBytes ?? Self.defaultReceiveBuffer)
         var bound = storage
         let rc = withUnsafePointer(to: &bound) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
@@ -38,6 +36,20 @@ final class UDPSocket: @unchecked Sendable {
         }
         self.descriptor = fd
         self.address = address
+    }
+
+    /// SIPp and trunks send in bursts; a datagram that finds the queue full is lost and
+    /// costs a 500 ms retransmission. The kernel default (~208 KiB, a few hundred small
+    /// datagrams on loopback) overflows long before the workers run out of CPU.
+    static let defaultReceiveBuffer = 4 << 20
+
+    /// SO_RCVBUFFORCE passes rmem_max when the process may (root, CAP_NET_ADMIN); otherwise
+    /// SO_RCVBUF gets as much as rmem_max allows.
+    private static func enlargeReceiveBuffer(_ fd: Int32, to bytes: Int) {
+        var size = Int32(clamping: bytes)
+        let length = socklen_t(MemoryLayout<Int32>.size)
+        if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, length) == 0 { return }
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, length)
     }
 
     /// Actual bound port (the configured one, or the kernel's choice for port 0).
