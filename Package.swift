@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "tern", targets: ["tern"]),
         .library(name: "SIPCore", targets: ["SIPCore"]),
+        .library(name: "TernScript", targets: ["TernScript"]),
+        .library(name: "TernRuntime", targets: ["TernRuntime"]),
+        .library(name: "TernModules", targets: ["TernModules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -40,9 +40,8 @@ final class MessageRouter: InboundWorker {
         }
     }
 
-    private func routeRequest(_ message: SIPMessage, _ received: ReceiveInfo) -> Bool {
+    private func routeRequest(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
         services.core.receivedRequests.increment()
-        let receive = Self.replyDestination(for: message, received)
         do {
             try message.validate()
         } catch {
@@ -80,23 +79,12 @@ final class MessageRouter: InboundWorker {
         return true
     }
 
-    /// RFC 3261 §18.2.2 with RFC 3581: a UDP reply goes to the source address, at the
-    /// source port only when the top Via asks for rport, else at the Via's sent-by port.
-    static func replyDestination(for message: SIPMessage, _ receive: ReceiveInfo) -> ReceiveInfo {
-        guard receive.proto == .udp, let via = try? message.topVia(), via.rport == .absent else { return receive }
-        let port = via.port ?? 5060
-        guard port != receive.source.port, let channel = receive.reply.replacingPort(port) else { return receive }
-        var redirected = receive
-        redirected.reply = channel
-        return redirected
-    }
-
     private func sendErrorReply(for message: SIPMessage, error: SIPParseError, receive: ReceiveInfo) {
         let reply = SIPReplyBuilder.build(
             for: message, code: error.statusCode, reason: error.reason,
             toTag: services.localTags.tag(for: message), receivedFrom: receive.source,
             serverHeader: services.settings.serverHeader)
-        receive.reply.send(reply)
+        ReplyDestination.channel(for: message, receive).send(reply)
         services.core.sentReplies.increment()
         services.logger.debug("rejected request from \(receive.source.ip):\(receive.source.port): \(error.statusCode) \(error.reason)")
     }

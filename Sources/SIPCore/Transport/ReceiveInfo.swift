@@ -36,10 +36,14 @@ public protocol ReplyChannel: AnyObject, Sendable {
     /// reply to the Via sent-by port unless the client asked for rport. Nil for streams,
     /// whose replies stay on the connection.
     func replacingPort(_ port: Int) -> ReplyChannel?
+    /// Closes the connection once what was sent has been written (`set_reply_close()`);
+    /// nothing for datagrams.
+    func close()
 }
 
 extension ReplyChannel {
     public func replacingPort(_ port: Int) -> ReplyChannel? { nil }
+    public func close() {}
 }
 
 public struct ReceiveInfo: Sendable {

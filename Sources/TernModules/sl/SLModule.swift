@@ -75,7 +75,7 @@ final class SLModule: TernModule, @unchecked Sendable {
             statistics?.receivedACKs.increment()
             return -1
         }
-        var extra: [UInt8] = []
+        var extra = context.replyHeaders
         if (180...299).contains(code) {
             // Record-Route is echoed in 18x/2xx so the UAC learns the route set (§12.1.1).
             for field in request.headers where field.name == .recordRoute {
@@ -88,7 +88,10 @@ final class SLModule: TernModule, @unchecked Sendable {
             toTag: code > 100 ? services.localTags.tag(for: request) : nil,
             receivedFrom: context.receive.source, extraHeaders: extra,
             serverHeader: services.settings.serverHeader)
-        context.receive.reply.send(bytes)
+        let channel = ReplyDestination.channel(
+            for: request, context.receive, forceRport: context.sendOptions.contains(.forceRport))
+        channel.send(bytes)
+        if context.sendOptions.contains(.closeAfterReply) { channel.close() }
         services.core.sentReplies.increment()
         statistics?.countReply(code)
         return 1

@@ -21,6 +21,17 @@ public final class ScriptContext {
     public var destinationURI: String?
     /// Message flags (`setflag`, `$mf`).
     public var messageFlags: UInt32 = 0
+    /// Changes to the received message (Kamailio's lumps: textops, rr, …), applied in one
+    /// pass when the message is forwarded.
+    public var edits = EditList()
+    /// Header lines added to every local reply to this message (`append_to_reply`).
+    public var replyHeaders: [UInt8] = []
+    /// Extra branches (Kamailio's destination set: `append_branch`, `$br`, lookup results).
+    public var branches: [ScriptBranch] = []
+    /// Branch flags of the R-URI branch (`setbflag` without an index, `$bf`).
+    public var requestBranchFlags: UInt32 = 0
+    /// How local replies and forwarded requests leave (`force_rport`, `set_reply_close`, …).
+    public var sendOptions: SendOptions = []
 
     /// Control flow of the running route: exit/return/break/drop requested.
     var runFlags: RunFlags = []
