@@ -12,7 +12,7 @@ import TernScript
 public final class ServerRuntime: @unchecked Sendable {
     public let services: RuntimeServices
     private let registry: ModuleRegistry
-    private let config: LoadedConfig
+    private var config: LoadedConfig
     private let active: ManagedAtomic<ActiveScript>
     private var loadedModules: [TernModule] = []
     private var udpListeners: [UDPListener] = []
@@ -36,6 +36,7 @@ public final class ServerRuntime: @unchecked Sendable {
         do {
             try configureModules()
             try bindListeners()
+            teachMyself(config.script)
             for module in loadedModules { try module.start(services: services) }
             try startWorkers()
         } catch {
@@ -76,6 +77,45 @@ public final class ServerRuntime: @unchecked Sendable {
             tcpListeners.append(listener)
         }
     }
+
+    /// The script's `myself` knows the configured addresses; add what was actually bound
+    /// (ports chosen by the kernel, every interface behind a wildcard listener).
+    private func teachMyself(_ script: CompiledScript) {
+        for address in boundAddresses {
+            if address.host == "0.0.0.0" || address.host == "::" {
+                for ip in InterfaceAddresses.all() { script.myself.add(host: ip, port: address.port) }
+            } else {
+                script.myself.add(host: address.host, port: address.port)
+            }
+        }
+    }
+
+    /// Swaps in a newly compiled routing script. Messages already in a route finish on the
+    /// old one. Only the routes change: a config whose globals, modules or module
+    /// parameters differ is refused, since sockets and module state cannot change under a
+    /// running server.
+    public func replaceScript(with newConfig: LoadedConfig) throws(ReloadRefusal) {
+        var reasons: [String] = []
+        if newConfig.globals.map(GlobalComparison.init) != config.globals.map(GlobalComparison.init) {
+            reasons.append("core parameters changed")
+        }
+        if newConfig.modules.map(\.name) != config.modules.map(\.name) {
+            reasons.append("loaded modules changed")
+        }
+        if newConfig.moduleParameters.map(ParameterComparison.init) != config.moduleParameters.map(ParameterComparison.init) {
+            reasons.append("module parameters changed")
+        }
+        guard reasons.isEmpty else {
+            throw ReloadRefusal(reasons: reasons)
+        }
+        teachMyself(newConfig.script)
+        let generation = active.load(ordering: .acquiring).generation + 1
+        active.store(ActiveScript(script: newConfig.script, generation: generation), ordering: .releasing)
+        config = newConfig
+        services.logger.notice("routing script reloaded (generation \(generation))")
+    }
+
+    public var scriptGeneration: Int { active.load(ordering: .acquiring).generation }
 
     private func startWorkers() throws {
         let factory = MessageRouterFactory(services: services, active: active)

@@ -57,7 +57,7 @@ struct ServerLauncher {
             var received: Int32 = 0
             guard sigwait(&signals, &received) == 0 else { continue }
             if received == SIGHUP {
-                logger.notice("SIGHUP received: reloading the routing script is not available yet; still serving")
+                reload(server, registry: loaded.registry, logger: logger)
                 continue
             }
             logger.notice("signal \(received) received, shutting down")
@@ -68,10 +68,33 @@ struct ServerLauncher {
         return 0
     }
 
+    /// SIGHUP: compile the config file again and, when it is sound, route new messages with
+    /// it. A config with errors is refused with every error logged; the old script serves on.
+    private func reload(_ server: ServerRuntime, registry: ModuleRegistry, logger: Logger) {
+        logger.notice("SIGHUP received: reloading \(configFile)")
+        let request = ConfigLoadRequest(path: configFile, defines: defines)
+        switch ConfigLoader.load(request, symbols: Self.symbols(registry)) {
+        case .failure(let list):
+            for diagnostic in list.diagnostics { printError(diagnostic.description) }
+            logger.error("reload refused: \(list.errors.count) errors in \(configFile); the previous script keeps serving")
+        case .success(let config):
+            do {
+                try server.replaceScript(with: config)
+            } catch {
+                logger.error("\(error); the previous script keeps serving")
+            }
+        }
+    }
+
+    /// What the script checker may resolve: every built-in module and the core functions.
+    private static func symbols(_ registry: ModuleRegistry) -> ScriptSymbols {
+        registry.symbols(coreFunctions: [])
+    }
+
     private func load() -> Loaded? {
         let registry = ModuleRegistry(BuiltinModules.all)
         let request = ConfigLoadRequest(path: configFile, defines: defines)
-        switch ConfigLoader.load(request, symbols: registry.symbols(coreFunctions: [])) {
+        switch ConfigLoader.load(request, symbols: Self.symbols(registry)) {
         case .failure(let list):
             report(list.diagnostics)
             return nil
