@@ -74,6 +74,25 @@ let package = Package(
         ),
         .testTarget(name: "TernRuntimeTests", dependencies: ["TernRuntime", "TernScript", "SIPCore", "SIPTransport"]),
         .testTarget(name: "TernIntegrationTests", dependencies: ["SIPCore", "TernTestSupport"]),
+        // The config language end to end: the seed examples through `tern -c`, and the script
+        // snippet table (Snippets/*.snip, checked against Kamailio by scripts/check-snippets-against-kamailio.py).
+        .testTarget(
+            name: "TernLanguageTests",
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport"],
+            exclude: ["Snippets"]
+        ),
+        .testTarget(
+            name: "TernModulesTextTests",
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport"]
+        ),
+        // cfgutils, kex, maxfwd, pv and xlog run on real messages through compiled routes.
+        .testTarget(
+            name: "TernModulesTests",
+            dependencies: [
+                "TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -29,6 +29,19 @@ let package = Package(
             path: "SIPParser",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A routing script run per message (compiled route, pseudo-variables, comparisons,
+        // regex matches, xlog at a disabled level).
+        .executableTarget(
+            name: "ScriptRoute",
+            dependencies: [
+                .product(name: "SIPCore", package: ternPackageIdentity),
+                .product(name: "TernScript", package: ternPackageIdentity),
+                .product(name: "TernModules", package: ternPackageIdentity),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "ScriptRoute",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

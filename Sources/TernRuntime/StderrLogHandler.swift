@@ -23,8 +23,10 @@ public struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        let explicit = event.metadata
         var text = " 0(\(getpid())) \(Self.name(of: level)): <\(label)> \(message)"
         let merged = explicit.map { self.metadata.merging($0) { _, new in new } } ?? self.metadata
         if !merged.isEmpty {

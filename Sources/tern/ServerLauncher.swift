@@ -88,7 +88,7 @@ struct ServerLauncher {
 
     /// What the script checker may resolve: every built-in module and the core functions.
     private static func symbols(_ registry: ModuleRegistry) -> ScriptSymbols {
-        registry.symbols(coreFunctions: [])
+        registry.symbols(coreFunctions: CoreFunctions.all)
     }
 
     private func load() -> Loaded? {

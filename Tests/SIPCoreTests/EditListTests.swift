@@ -41,22 +41,31 @@ struct EditListTests {
         #expect(try apply(e) == "<>wonderful world!")
     }
 
-    @Test func overlapsAreErrorsNotCrashes() {
+    /// Overlapping edits merge as Kamailio's lumps do: nothing is removed twice and every
+    /// edit's new bytes are kept, in the order the edits were made.
+    @Test func overlappingEditsMergeLikeKamailioLumps() throws {
         var a = EditList()
         a.delete(0 ..< 5)
         a.replace(3 ..< 8, with: [])
-        #expect(throws: EditListError(kind: .overlapping(0 ..< 5, 3 ..< 8))) { try a.apply(to: original) }
+        #expect(try apply(a) == String(decoding: original[8...], as: UTF8.self))
 
-        var b = EditList()
-        b.delete(0 ..< 5)
-        b.insert(Array("x".utf8), at: 2)
-        #expect(throws: EditListError.self) { try b.apply(to: original) }
+        var twice = EditList()
+        twice.delete(0 ..< 5)
+        twice.delete(0 ..< 5)
+        #expect(try apply(twice) == String(decoding: original[5...], as: UTF8.self))
 
-        var c = EditList()
-        c.delete(0 ..< 5)
-        c.delete(0 ..< 5)
-        #expect(throws: EditListError.self) { try c.apply(to: original) }
+        var replaced = EditList()
+        replaced.replace(0 ..< 5, with: Array("b".utf8))
+        replaced.replace(0 ..< 5, with: Array("c".utf8))
+        #expect(try apply(replaced) == "bc" + String(decoding: original[5...], as: UTF8.self))
 
+        var inside = EditList()
+        inside.delete(0 ..< 5)
+        inside.insert(Array("x".utf8), at: 2)
+        #expect(try apply(inside) == "x" + String(decoding: original[5...], as: UTF8.self))
+    }
+
+    @Test func outOfBoundsEditsAreErrorsNotCrashes() {
         var d = EditList()
         d.insert(Array("x".utf8), at: 999)
         #expect(throws: EditListError(kind: .outOfBounds(999 ..< 999, count: original.count))) { try d.apply(to: original) }

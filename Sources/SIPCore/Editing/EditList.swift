@@ -1,12 +1,11 @@
 // Changes to a received message recorded as byte-range edits against the original bytes
 // (deletions, insertions, replacements) and applied in one pass when the message is sent.
 // Several inserts at one offset come out in the order they were made, and before a deletion
-// or replacement that starts at that offset. Overlapping edits are a programming error in the
-// caller; they are reported as `EditListError`, never a crash.
+// or replacement that starts at that offset. Overlapping edits merge as Kamailio's lumps do;
+// an edit outside the message is reported as `EditListError`, never a crash.
 
 public struct EditListError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        case overlapping(Range<Int>, Range<Int>)
         case outOfBounds(Range<Int>, count: Int)
     }
 
@@ -18,7 +17,6 @@ public struct EditListError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         switch kind {
-        case .overlapping(let a, let b): return "edits overlap: \(a) and \(b)"
         case .outOfBounds(let r, let count): return "edit \(r) outside message of \(count) bytes"
         }
     }
@@ -94,6 +92,10 @@ public struct EditList: Sendable {
     }
 
     /// Applies the edits to `original[window]` (the whole buffer by default) in one pass.
+    /// Edits may overlap, as Kamailio's lumps may: a deletion's part that an earlier edit
+    /// already removed is not removed twice, and every edit's new bytes are kept, in order
+    /// (`remove_hf` twice removes the header once; two replaces of one header leave both
+    /// new texts).
     public func apply(to original: [UInt8], window: Range<Int>? = nil) throws(EditListError) -> [UInt8] {
         let window = window ?? 0 ..< original.count
         guard window.lowerBound >= 0, window.upperBound <= original.count else {
@@ -101,26 +103,21 @@ public struct EditList: Sendable {
         }
         let ordered = sorted()
         var added = 0
-        var removed = 0
-        var previous: Range<Int>? = nil
         for e in ordered {
             guard e.range.lowerBound >= window.lowerBound, e.range.upperBound <= window.upperBound else {
                 throw EditListError(kind: .outOfBounds(e.range, count: original.count))
             }
-            if let prev = previous, prev.upperBound > e.range.lowerBound {
-                throw EditListError(kind: .overlapping(prev, e.range))
-            }
-            if !e.range.isEmpty { previous = e.range }
             added += e.bytes.count
-            removed += e.range.count
         }
         var out: [UInt8] = []
-        out.reserveCapacity(window.count + added - removed)
+        out.reserveCapacity(window.count + added)
         var cursor = window.lowerBound
         for e in ordered {
-            out.append(contentsOf: original[cursor ..< e.range.lowerBound])
+            if e.range.lowerBound > cursor {
+                out.append(contentsOf: original[cursor ..< e.range.lowerBound])
+            }
             out.append(contentsOf: e.bytes)
-            cursor = e.range.upperBound
+            cursor = Swift.max(cursor, e.range.upperBound)
         }
         out.append(contentsOf: original[cursor ..< window.upperBound])
         return out

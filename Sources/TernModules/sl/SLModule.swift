@@ -75,24 +75,7 @@ final class SLModule: TernModule, @unchecked Sendable {
             statistics?.receivedACKs.increment()
             return -1
         }
-        var extra = context.replyHeaders
-        if (180...299).contains(code) {
-            // Record-Route is echoed in 18x/2xx so the UAC learns the route set (§12.1.1).
-            for field in request.headers where field.name == .recordRoute {
-                extra += request.bytes[field.nameRange.lowerBound..<field.valueRange.upperBound]
-                extra += [13, 10]
-            }
-        }
-        let bytes = SIPReplyBuilder.build(
-            for: request, code: code, reason: reason,
-            toTag: code > 100 ? services.localTags.tag(for: request) : nil,
-            receivedFrom: context.receive.source, extraHeaders: extra,
-            serverHeader: services.settings.serverHeader)
-        let channel = ReplyDestination.channel(
-            for: request, context.receive, forceRport: context.sendOptions.contains(.forceRport))
-        channel.send(bytes)
-        if context.sendOptions.contains(.closeAfterReply) { channel.close() }
-        services.core.sentReplies.increment()
+        StatelessReply.send(context, code: code, reason: reason, services: services)
         statistics?.countReply(code)
         return 1
     }

@@ -16,6 +16,9 @@ struct CompiledExpression {
     var rawCall: ((ScriptContext) -> Int)?
     /// `defined e`, and what `e == $null` is rewritten to.
     var isDefined: (ScriptContext) -> Bool
+    /// For a pseudo-variable: its value read in place (no String made), used by comparisons
+    /// and regex matches.
+    var view: ((ScriptContext) -> ScriptValueView)? = nil
 
     static func constant(_ v: ScriptValue) -> CompiledExpression {
         switch v {
@@ -35,6 +38,22 @@ struct CompiledExpression {
 
     static func ofValue(_ type: ValueType, _ f: @escaping (ScriptContext) -> ScriptValue) -> CompiledExpression {
         CompiledExpression(type: type, constant: nil, value: f, int: { f($0).intValue }, rawCall: nil, isDefined: { !f($0).isNull })
+    }
+
+    /// A pseudo-variable operand: value, int and definedness all read through its view.
+    static func ofPseudoVariable(_ pv: PseudoVariableReference) -> CompiledExpression {
+        let view = pv.viewer
+        let get = pv.getter
+        return CompiledExpression(
+            type: .unknown, constant: nil, value: get,
+            int: { ctx in
+                switch view(ctx) {
+                case .int(let i): return i
+                case .null: return 0
+                case let v: return v.withUTF8 { ScriptValue.integer(fromBytes: $0) }
+                }
+            },
+            rawCall: nil, isDefined: { !view($0).isNull }, view: view)
     }
 
     static func ofString(_ f: @escaping (ScriptContext) -> String) -> CompiledExpression {

@@ -14,9 +14,8 @@ extension ScriptCompiler {
             return .constant(.string(text))
         case .pseudoVariable(let operand):
             let pv = try environment.bind(operand.syntax, at: operand.location)
-            let get = pv.getter
             if operand.syntax.name == "null" { return .constant(.null) }
-            return .ofValue(.unknown, get)
+            return .ofPseudoVariable(pv)
         case .identifier(let name, let location):
             return .constant(try identifierValue(name, at: location))
         case .keyword(let k, let location):
@@ -266,6 +265,27 @@ extension ScriptCompiler {
             return negated ? .ofInt { a($0) != b($0) ? 1 : 0 } : .ofInt { a($0) == b($0) ? 1 : 0 }
         case .unknown:
             let a = lhs.value, b = rhs.value
+            if let constant = rhs.constant, let view = lhs.view {
+                // A pseudo-variable against a constant: compared where the value lives.
+                let ci = constant.intValue
+                let cs = Array(constant.stringValue.utf8)
+                let nullEqual: Bool
+                switch constant {
+                case .int(let y): nullEqual = y == 0
+                case .string(let y): nullEqual = y.isEmpty
+                case .null: nullEqual = true
+                }
+                return .ofInt { ctx in
+                    let equal: Bool
+                    switch view(ctx) {
+                    case .int where rhsIsEmptyString: return 0
+                    case .int(let x): equal = x == ci
+                    case .null: equal = nullEqual
+                    case let v: equal = cs.withUnsafeBufferPointer { v.equals($0) }
+                    }
+                    return equal != negated ? 1 : 0
+                }
+            }
             if let constant = rhs.constant {
                 // The right side is fixed: compare without re-evaluating it.
                 let ci = constant.intValue
@@ -306,6 +326,9 @@ extension ScriptCompiler {
         let text = lhs.string
         if let c = rhs.constant {
             let regex = try compileRegex(c.stringValue, at: rhsSyntax.location)
+            if let view = lhs.view {
+                return .ofInt { ctx in view(ctx).withUTF8 { regex.matches(bytes: $0) } ? 1 : 0 }
+            }
             return .ofInt { regex.matches(text($0)) ? 1 : 0 }
         }
         let pattern = rhs.string

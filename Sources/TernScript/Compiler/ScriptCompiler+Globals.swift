@@ -124,6 +124,11 @@ extension ScriptCompiler {
             return
         }
         guard let declaration = availableModules[name] else {
+            if KnownKamailioModules.contains(name) {
+                loadedModuleLocations[name] = location
+                report(.error("module '\(name)' is not built into Tern yet", at: location))
+                return
+            }
             report(.error("module '\(name)' not found", at: location,
                           hint: DidYouMean.hint(for: name, among: availableModules.keys)))
             return
@@ -145,11 +150,14 @@ extension ScriptCompiler {
             }
             targets = loadedModules.filter { regex.matches($0.name) }
             guard !targets.isEmpty else {
+                // Its module's own loadmodule line already says it is not built yet.
+                if pendingModuleNames.contains(where: regex.matches) { return }
                 report(.error("no loaded module matches '\(p.module)'", at: p.moduleLocation))
                 return
             }
         } else {
             guard let m = loadedModules.first(where: { $0.name == p.module }) else {
+                if pendingModuleNames.contains(p.module) { return }
                 if availableModules[p.module] != nil {
                     report(.error("module '\(p.module)' is not loaded", at: p.moduleLocation,
                                   hint: "add loadmodule \"\(p.module).so\" before this modparam"))
@@ -178,7 +186,7 @@ extension ScriptCompiler {
             }
             moduleParameters.append(ModuleParameterSetting(module: module.name, parameter: p.parameter, value: p.value, location: p.location))
         }
-        if matched == 0 {
+        if matched == 0, !matchesPendingModule(p.module) {
             let names = targets.flatMap { $0.parameters.map(\.name) }
             let which = targets.count == 1 ? "module '\(targets[0].name)'" : "the modules matching '\(p.module)'"
             report(.error("\(which) has no parameter '\(p.parameter)'", at: p.parameterLocation,

@@ -41,7 +41,10 @@ final class ScriptCompiler {
         }
     }
 
-    func report(_ d: Diagnostic) { sink.report(d) }
+    func report(_ d: Diagnostic) {
+        if isExplainedByPendingModule(d) { return }
+        sink.report(d)
+    }
 
     // MARK: - Whole file
 

@@ -4,14 +4,22 @@ enum DidYouMean {
     static func suggestion<S: Sequence>(for name: String, among candidates: S) -> String? where S.Element == String {
         let target = Array(name.lowercased().utf8)
         let limit = max(1, min(3, target.count / 3 + 1))
-        var best: (String, Int)?
+        let exact = Array(name.utf8)
+        // Ties go to the candidate closer with case counted (`$nul` → `$null`, not `$fUl`),
+        // then to the first in alphabetical order.
+        var best: (String, Int, Int)?
         for candidate in candidates {
             let c = Array(candidate.lowercased().utf8)
             if abs(c.count - target.count) > limit { continue }
             let d = distance(target, c, limit: limit)
             guard d <= limit else { continue }
-            if let (name, distance) = best, d > distance || (d == distance && candidate >= name) { continue }
-            best = (candidate, d)
+            let cased = distance(exact, Array(candidate.utf8), limit: limit + 3)
+            if let (name, distance, casedDistance) = best,
+                d > distance || (d == distance && (cased > casedDistance || (cased == casedDistance && candidate >= name)))
+            {
+                continue
+            }
+            best = (candidate, d, cased)
         }
         return best?.0
     }

@@ -10,7 +10,7 @@ final class CompileEnvironment {
     var flagNames: [String: Int] = [:]
 
     init() {
-        for t in CoreTransformations.all { transformations[t.name] = t }
+        for t in CoreTransformations.all { transformations[t.name.lowercased()] = t }
     }
 
     func add(_ declaration: PseudoVariableDeclaration) {
@@ -24,7 +24,7 @@ final class CompileEnvironment {
     }
 
     func add(_ transformation: TransformationDeclaration) {
-        transformations[transformation.name] = transformation
+        transformations[transformation.name.lowercased()] = transformation
     }
 
     func hasPseudoVariable(named name: String) -> Bool { pseudoVariables[name] != nil }
@@ -59,41 +59,62 @@ final class CompileEnvironment {
         let binding = PseudoVariableBinding(name: syntax.name, inner: syntax.inner, location: location, environment: self)
         let accessors = try declaration.bind(binding)
         var getter = accessors.get
+        var viewer = accessors.view
         var setter = accessors.set
 
         if let indexText = syntax.index {
             guard let indexed = accessors.getIndexed else {
                 throw .error("'$\(syntax.name)' cannot be indexed", at: location)
             }
-            setter = nil
-            let trimmed = indexText.trimmingBlanks
-            if trimmed == "*" {
-                getter = { ctx in indexed(ctx, .all) }
-            } else if let n = Lexer.integerValue(of: trimmed) {
-                getter = { ctx in indexed(ctx, .position(n)) }
-            } else if trimmed.hasPrefix("-"), let n = Lexer.integerValue(of: String(trimmed.dropFirst())) {
-                getter = { ctx in indexed(ctx, .position(-n)) }
-            } else if trimmed.hasPrefix("$") {
-                let dynamic = try bindPseudoVariable(text: trimmed, at: location)
-                getter = { ctx in indexed(ctx, .position(dynamic.get(ctx).intValue)) }
+            let index = try compileIndex(indexText, syntax: syntax, at: location)
+            getter = { ctx in indexed(ctx, index(ctx)) }
+            viewer = nil
+            if let setIndexed = accessors.setIndexed {
+                setter = { ctx, value in setIndexed(ctx, index(ctx), value) }
             } else {
-                throw .error("bad index '[\(indexText)]' in '\(syntax.text)'", at: location, hint: "use [n], [-n], [*] or [$var(i)]")
+                setter = nil
             }
         }
+        var transformed = false
         if !syntax.transformations.isEmpty {
             var chain: [Transformation] = []
             for t in syntax.transformations {
                 chain.append(try compileTransformation(t, at: location))
             }
             let base = getter
-            getter = { ctx in
-                var v = base(ctx)
-                for t in chain { v = t(ctx, v) }
-                return v
+            if chain.count == 1 {
+                let only = chain[0]
+                getter = { ctx in only(ctx, base(ctx)) }
+            } else {
+                getter = { ctx in
+                    var v = base(ctx)
+                    for t in chain {
+                        v = t(ctx, v)
+                        if v.isNull { return v }
+                    }
+                    return v
+                }
             }
+            viewer = nil
             setter = nil
+            transformed = true
         }
-        return PseudoVariableReference(text: syntax.text, location: location, getter: getter, setter: setter)
+        return PseudoVariableReference(text: syntax.text, location: location, getter: getter, viewer: viewer, setter: setter,
+                                       nullPrintsEmpty: transformed)
+    }
+
+    /// `[n]`, `[-n]`, `[*]` or `[$pv]`, resolved once.
+    private func compileIndex(_ indexText: String, syntax: PseudoVariableSyntax,
+                              at location: SourceLocation) throws(Diagnostic) -> (ScriptContext) -> PseudoVariableIndex {
+        let trimmed = indexText.trimmingBlanks
+        if trimmed == "*" { return { _ in .all } }
+        if let n = Lexer.integerValue(of: trimmed) { return { _ in .position(n) } }
+        if trimmed.hasPrefix("-"), let n = Lexer.integerValue(of: String(trimmed.dropFirst())) { return { _ in .position(-n) } }
+        if trimmed.hasPrefix("$") {
+            let dynamic = try bindPseudoVariable(text: trimmed, at: location)
+            return { ctx in .position(dynamic.get(ctx).intValue) }
+        }
+        throw .error("bad index '[\(indexText)]' in '\(syntax.text)'", at: location, hint: "use [n], [-n], [*] or [$var(i)]")
     }
 
     func unknownPseudoVariable(_ name: String, at location: SourceLocation) -> Diagnostic {
@@ -105,44 +126,62 @@ final class CompileEnvironment {
         return .error("unknown pseudo-variable '$\(name)'", at: location, hint: DidYouMean.hint(for: name, among: names, prefix: "$"))
     }
 
+    /// Compiles `class.name[,p1[,p2]]` the way Kamailio reads it: names ignore case; a
+    /// parameter is a pseudo-variable (`$var(n)`, `$(...)`) or text up to the next comma;
+    /// a declaration may take its last parameter as one character, which may be a comma
+    /// (`{s.select,1,,}`).
     private func compileTransformation(_ text: String, at location: SourceLocation) throws(Diagnostic) -> Transformation {
-        let parts = splitParameters(text)
-        let name = parts[0].trimmingBlanks
-        guard let declaration = transformations[name] else {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count, bytes[i] != UInt8(ascii: ",") { i += 1 }
+        let name = String(decoding: bytes[0..<i], as: UTF8.self).trimmingBlanks
+        guard let declaration = transformations[name.lowercased()] else {
             throw .error("unknown transformation '{\(name)}'", at: location,
                          hint: DidYouMean.hint(for: name, among: transformations.keys))
         }
         var parameters: [TransformationParameter] = []
-        for p in parts.dropFirst() {
-            if p.hasPrefix("$") {
-                parameters.append(TransformationParameter(text: p, reference: try bindPseudoVariable(text: p, at: location)))
-            } else {
-                parameters.append(TransformationParameter(text: p, reference: nil))
+        while i < bytes.count {
+            i += 1   // the comma
+            var start = i
+            while start < bytes.count, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+            let isLast = parameters.count + 1 == declaration.parameterCounts.upperBound
+            if isLast, declaration.lastParameterIsCharacter, start < bytes.count, bytes[start] != UInt8(ascii: "$") {
+                // A comma here is the character itself (`{s.select,1,,}`); other text is
+                // taken whole and the transformation decides what it accepts.
+                var end = bytes.count
+                if bytes[start] == UInt8(ascii: ",") {
+                    end = start + 1
+                    guard end == bytes.count else {
+                        throw .error("transformation '{\(name)}' takes one character as its last parameter, not '\(String(decoding: bytes[start...], as: UTF8.self))'", at: location)
+                    }
+                }
+                parameters.append(TransformationParameter(text: String(decoding: bytes[start..<end], as: UTF8.self), reference: nil))
+                break
             }
-        }
-        guard declaration.parameterCounts.contains(parameters.count) else {
-            throw .error("transformation '{\(name)}' takes \(declaration.parameterCounts.lowerBound == declaration.parameterCounts.upperBound ? "\(declaration.parameterCounts.lowerBound)" : "\(declaration.parameterCounts.lowerBound) to \(declaration.parameterCounts.upperBound)") parameters, given \(parameters.count)", at: location)
-        }
-        return try declaration.compile(parameters, location)
-    }
-
-    /// Splits `name,p1,p2` at commas outside parentheses.
-    private func splitParameters(_ text: String) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var depth = 0
-        for ch in text {
-            if ch == "(" || ch == "{" || ch == "[" { depth += 1 }
-            if ch == ")" || ch == "}" || ch == "]" { depth -= 1 }
-            if ch == ",", depth == 0 {
-                parts.append(current)
-                current = ""
+            if start < bytes.count, bytes[start] == UInt8(ascii: "$") {
+                guard let end = PseudoVariableSyntax.tokenEnd(in: bytes, at: start, inFormat: false) else {
+                    throw .error("bad pseudo-variable in the parameters of '{\(name)}'", at: location)
+                }
+                let pvText = String(decoding: bytes[start..<end], as: UTF8.self)
+                parameters.append(TransformationParameter(text: pvText, reference: try bindPseudoVariable(text: pvText, at: location)))
+                i = end
+                while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+                if i < bytes.count, bytes[i] != UInt8(ascii: ",") {
+                    throw .error("unexpected text after '\(pvText)' in '{\(text)}'", at: location)
+                }
                 continue
             }
-            current.append(ch)
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            parameters.append(TransformationParameter(text: String(decoding: bytes[start..<end], as: UTF8.self), reference: nil))
+            i = end
         }
-        parts.append(current)
-        return parts
+        guard declaration.parameterCounts.contains(parameters.count) else {
+            let counts = declaration.parameterCounts
+            let takes = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
+            throw .error("transformation '{\(declaration.name)}' takes \(takes) parameter\(counts.upperBound == 1 ? "" : "s"), given \(parameters.count)", at: location)
+        }
+        return try declaration.compile(parameters, location)
     }
 
     // MARK: - Formats

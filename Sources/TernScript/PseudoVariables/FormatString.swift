@@ -1,6 +1,6 @@
 /// Text with pseudo-variables in it (`"Missed call from $fU ($Tf)"`), split once at load time
 /// into literal pieces and bound pseudo-variables. `$$` is a literal `$`; a null value prints
-/// as `<null>` (spec §3.1).
+/// as `<null>` (spec §3.1), a failed transformation as nothing.
 public struct FormatString {
     enum Segment {
         case text(String)
@@ -10,16 +10,22 @@ public struct FormatString {
     let segments: [Segment]
     /// The text as written.
     public let source: String
+    /// Literal bytes per segment (empty for values), so expanding appends bytes without
+    /// re-encoding the literals.
+    private let literalBytes: [[UInt8]]
 
     init(source: String, segments: [Segment]) {
         self.source = source
         self.segments = segments
+        self.literalBytes = segments.map { s in
+            if case .text(let t) = s { return Array(t.utf8) }
+            return []
+        }
     }
 
     /// A format without pseudo-variables.
     public init(constant: String) {
-        self.source = constant
-        self.segments = constant.isEmpty ? [] : [.text(constant)]
+        self.init(source: constant, segments: constant.isEmpty ? [] : [.text(constant)])
     }
 
     /// True when there is nothing to expand.
@@ -33,6 +39,10 @@ public struct FormatString {
         return segments.reduce(into: "") { out, s in if case .text(let t) = s { out += t } }
     }
 
+    static let nullText: [UInt8] = Array("<null>".utf8)
+
+    /// The expanded text. One pseudo-variable alone costs what reading it costs; longer
+    /// formats are built in one byte buffer.
     public func evaluate(_ ctx: ScriptContext) -> String {
         switch segments.count {
         case 0:
@@ -40,18 +50,41 @@ public struct FormatString {
         case 1:
             switch segments[0] {
             case .text(let t): return t
-            case .value(let pv): return pv.get(ctx).formatText
+            case .value(let pv):
+                let v = pv.get(ctx)
+                if v.isNull { return pv.nullPrintsEmpty ? "" : "<null>" }
+                return v.stringValue
             }
         default:
-            var out = ""
-            out.reserveCapacity(source.utf8.count + 16)
-            for s in segments {
-                switch s {
-                case .text(let t): out += t
-                case .value(let pv): out += pv.get(ctx).formatText
+            var out: [UInt8] = []
+            out.reserveCapacity(source.utf8.count + 48)
+            append(to: &out, ctx)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// The expanded text as bytes (for writers that send bytes: log lines, replies).
+    public func evaluateBytes(_ ctx: ScriptContext) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(source.utf8.count + 48)
+        append(to: &out, ctx)
+        return out
+    }
+
+    /// Appends the expanded text to `out`.
+    public func append(to out: inout [UInt8], _ ctx: ScriptContext) {
+        for (i, s) in segments.enumerated() {
+            switch s {
+            case .text:
+                out.append(contentsOf: literalBytes[i])
+            case .value(let pv):
+                let view = pv.view(ctx)
+                if view.isNull {
+                    if !pv.nullPrintsEmpty { out.append(contentsOf: FormatString.nullText) }
+                } else {
+                    view.withUTF8 { out.append(contentsOf: $0) }
                 }
             }
-            return out
         }
     }
 }

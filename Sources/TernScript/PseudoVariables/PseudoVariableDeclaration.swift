@@ -67,10 +67,15 @@ public enum PseudoVariableIndex: Sendable, Equatable {
 /// The code behind one bound pseudo-variable.
 public struct PseudoVariableAccessors {
     public var get: (ScriptContext) -> ScriptValue
+    /// Reads the value without copying it (see ScriptValueView); nil means "derive it from get".
+    public var view: ((ScriptContext) -> ScriptValueView)?
     /// Nil for read-only pseudo-variables. Assigning `$null` passes `.null`.
     public var set: ((ScriptContext, ScriptValue) -> Void)?
     /// For pseudo-variables that take an index (`$(hdr(Via)[1])`).
     public var getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)?
+    /// For pseudo-variables whose index also selects what an assignment changes
+    /// (`$(avp(x)[*]) = $null` removes every value).
+    public var setIndexed: ((ScriptContext, PseudoVariableIndex, ScriptValue) -> Void)?
 
     public init(
         get: @escaping (ScriptContext) -> ScriptValue,
@@ -78,8 +83,24 @@ public struct PseudoVariableAccessors {
         getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil
     ) {
         self.get = get
+        self.view = nil
         self.set = set
         self.getIndexed = getIndexed
+        self.setIndexed = nil
+    }
+
+    /// For values that live in the message or in stored text: `get` is derived from `view`.
+    public init(
+        view: @escaping (ScriptContext) -> ScriptValueView,
+        set: ((ScriptContext, ScriptValue) -> Void)? = nil,
+        getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil,
+        setIndexed: ((ScriptContext, PseudoVariableIndex, ScriptValue) -> Void)? = nil
+    ) {
+        self.get = { view($0).value }
+        self.view = view
+        self.set = set
+        self.getIndexed = getIndexed
+        self.setIndexed = setIndexed
     }
 }
 
@@ -89,19 +110,29 @@ public struct PseudoVariableReference {
     public let text: String
     public let location: SourceLocation
     let getter: (ScriptContext) -> ScriptValue
+    let viewer: (ScriptContext) -> ScriptValueView
     let setter: ((ScriptContext, ScriptValue) -> Void)?
+    /// A value with transformations prints an empty text, not `<null>`, when a transformation
+    /// fails (Kamailio 5.6.3 prints nothing for `$(var(x){s.int})` of "abc").
+    let nullPrintsEmpty: Bool
 
     init(text: String, location: SourceLocation, getter: @escaping (ScriptContext) -> ScriptValue,
-         setter: ((ScriptContext, ScriptValue) -> Void)?) {
+         viewer: ((ScriptContext) -> ScriptValueView)? = nil,
+         setter: ((ScriptContext, ScriptValue) -> Void)?, nullPrintsEmpty: Bool = false) {
         self.text = text
         self.location = location
         self.getter = getter
+        self.viewer = viewer ?? { ScriptValueView(getter($0)) }
         self.setter = setter
+        self.nullPrintsEmpty = nullPrintsEmpty
     }
 
     public var isWritable: Bool { setter != nil }
 
     @inline(__always) public func get(_ ctx: ScriptContext) -> ScriptValue { getter(ctx) }
+
+    /// The value without copying it out of the message (see ScriptValueView).
+    @inline(__always) public func view(_ ctx: ScriptContext) -> ScriptValueView { viewer(ctx) }
 
     /// Returns false when the pseudo-variable is read-only.
     @discardableResult

@@ -2,45 +2,48 @@ import SIPCore
 
 /// Everything one run of the script over one message sees and changes. Made by the runtime for
 /// each message (and for each failure/branch/reply route run), used by one thread at a time.
+///
+/// The fields every statement touches are `@exclusivity(unchecked)`: a context belongs to one
+/// thread and is never passed inout, so the runtime's access tracking would only cost time.
 public final class ScriptContext {
     public let message: SIPMessage
     public let receive: ReceiveInfo
     public let worker: WorkerScriptState
     /// The kind of route running now.
-    public var routeType: RouteTypes
+    @exclusivity(unchecked) public var routeType: RouteTypes
 
     /// The value of the last function or route call: `$rc`, `$retcode`, `$?`.
-    public var lastReturnCode: Int = 0
+    @exclusivity(unchecked) public var lastReturnCode: Int = 0
     /// The R-URI after `$ru = ...` / `seturi()`; nil while it is the message's own.
     public var newRequestURI: String? {
         didSet { parsedNewRequestURI = nil }
     }
     /// `newRequestURI` parsed, made on first use.
-    var parsedNewRequestURI: ParsedURIText?
+    @exclusivity(unchecked) var parsedNewRequestURI: ParsedURIText?
     /// The destination URI (`$du`); nil when not set.
-    public var destinationURI: String?
+    @exclusivity(unchecked) public var destinationURI: String?
     /// Message flags (`setflag`, `$mf`).
-    public var messageFlags: UInt32 = 0
+    @exclusivity(unchecked) public var messageFlags: UInt32 = 0
     /// Changes to the received message (Kamailio's lumps: textops, rr, …), applied in one
     /// pass when the message is forwarded.
     public var edits = EditList()
     /// Header lines added to every local reply to this message (`append_to_reply`).
     public var replyHeaders: [UInt8] = []
     /// Extra branches (Kamailio's destination set: `append_branch`, `$br`, lookup results).
-    public var branches: [ScriptBranch] = []
+    @exclusivity(unchecked) public var branches: [ScriptBranch] = []
     /// Branch flags of the R-URI branch (`setbflag` without an index, `$bf`).
-    public var requestBranchFlags: UInt32 = 0
+    @exclusivity(unchecked) public var requestBranchFlags: UInt32 = 0
     /// How local replies and forwarded requests leave (`force_rport`, `set_reply_close`, …).
     public var sendOptions: SendOptions = []
 
     /// Control flow of the running route: exit/return/break/drop requested.
-    var runFlags: RunFlags = []
+    @exclusivity(unchecked) var runFlags: RunFlags = []
     /// Depth of nested `route()` calls.
-    var depth = 0
+    @exclusivity(unchecked) var depth = 0
     /// Seconds since the epoch when the message was first asked for its time (`$Ts`, `$Tf`).
-    var cachedTime: Int?
+    @exclusivity(unchecked) var cachedTime: Int?
 
-    private var extensions: [Any?] = []
+    @exclusivity(unchecked) private var extensions: [Any?] = []
 
     public init(message: SIPMessage, receive: ReceiveInfo, worker: WorkerScriptState, routeType: RouteTypes) {
         self.message = message

@@ -1,12 +1,15 @@
 import Logging
 
 /// What one worker thread keeps between messages: `$var` values (per worker, like Kamailio's
-/// per-process pkg memory), its logger and its random source. Never shared between threads.
+/// per-process pkg memory), its logger and its random source. Never shared between threads,
+/// so its fields skip the runtime's exclusivity tracking.
 public final class WorkerScriptState {
     /// `$var(name)` values by slot (see VariableSlots); a slot never written reads as int 0.
-    var variables: [ScriptValue] = []
+    @exclusivity(unchecked) var variables: [ScriptValue] = []
+    /// `$vn(name)` values by slot; a slot never written reads as null.
+    @exclusivity(unchecked) var nullableVariables: [ScriptValue] = []
     public var logger: Logger
-    private var randomState: UInt64
+    @exclusivity(unchecked) private var randomState: UInt64
 
     public init() {
         logger = Logger(label: "tern.script")
@@ -31,6 +34,17 @@ public final class WorkerScriptState {
             variables.append(contentsOf: repeatElement(.int(0), count: slot + 1 - variables.count))
         }
         variables[slot] = value
+    }
+
+    @inline(__always) func nullableVariable(_ slot: Int) -> ScriptValue {
+        slot < nullableVariables.count ? nullableVariables[slot] : .null
+    }
+
+    @inline(__always) func setNullableVariable(_ slot: Int, _ value: ScriptValue) {
+        if slot >= nullableVariables.count {
+            nullableVariables.append(contentsOf: repeatElement(.null, count: slot + 1 - nullableVariables.count))
+        }
+        nullableVariables[slot] = value
     }
 
     /// Reads `$var(name)` by name (for tests and management commands).

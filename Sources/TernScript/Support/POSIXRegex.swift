@@ -18,8 +18,14 @@ final class POSIXRegex: @unchecked Sendable {
     init(_ pattern: String, caseInsensitive: Bool, matchNewline: Bool = false) throws(RegexError) {
         self.pattern = pattern
         var flags = REG_EXTENDED
-        if caseInsensitive { flags |= REG_ICASE }
         if matchNewline { flags |= REG_NEWLINE }
+        // Case-insensitive patterns are rewritten to list both cases: matching them then needs
+        // no case-translated copy of the text (REG_ICASE allocates one per match).
+        if caseInsensitive, let folded = CaseFoldedPattern.rewrite(pattern), regcomp(&regex, folded, flags) == 0 {
+            groupCount = Int(regex.re_nsub)
+            return
+        }
+        if caseInsensitive { flags |= REG_ICASE }
         let rc = regcomp(&regex, pattern, flags)
         if rc != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
