@@ -1,6 +1,7 @@
 # Benchmarks, included from the Makefile. README.md ("Benchmarks") says how to read the output.
 #   make bench          parser micro-benchmarks, then Tern vs Kamailio under SIPp (~5 min per workload)
-#   make bench-parser   ns and mallocs per message for SIPCore's parser (Benchmarks/ package)
+#   make bench-parser   ns and mallocs per message for SIPCore's parser and per run of a
+#                       compiled routing script (Benchmarks/ package)
 #   make bench-server   Tern vs Kamailio: fixed-rate CPU/latency/memory and ramp to the max rate
 #   make bench-instr    Tern vs Kamailio: instructions per call under callgrind
 # Settings (make VAR=value or environment): BENCH_WORKLOADS, BENCH_REPEAT, BENCH_DURATION,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Parser micro-benchmarks (Benchmarks/, ordo-one/benchmark): nanoseconds and heap allocations per
-# message for SIPMessage.parse alone and with the fields every handler reads. Prints the
-# framework's tables, then one summary line per case; the full text goes to bench-out/ too.
+# Micro-benchmarks (Benchmarks/, ordo-one/benchmark): nanoseconds and heap allocations per
+# message for SIPMessage.parse alone and with the fields every handler reads, and per run of a
+# compiled 40-statement routing script (ScriptRoute). Prints the framework's tables, then one
+# summary line per case; the full text goes to bench-out/ too.
 # Extra arguments go to `swift package benchmark`, e.g. `--filter 'parse\+fields.*'`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

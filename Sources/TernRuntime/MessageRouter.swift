@@ -42,6 +42,7 @@ final class MessageRouter: InboundWorker {
 
     private func routeRequest(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
         services.core.receivedRequests.increment()
+        services.core.detail.countReceivedRequest(message)
         do {
             try message.validate()
         } catch {
@@ -60,6 +61,7 @@ final class MessageRouter: InboundWorker {
 
     private func routeReply(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
         services.core.receivedReplies.increment()
+        services.core.detail.countReceivedReply(message)
         do {
             try message.validate()
         } catch {

@@ -50,8 +50,11 @@ public struct CoreStatistics: Sendable {
     public let droppedReplies: StatCounter
     public let errorRequests: StatCounter
     public let errorReplies: StatCounter
+    /// Per-method and per-class counters (rcv_requests_invite, rcv_replies_4xx, …).
+    public let detail: KamailioCoreStatistics
 
     public init(_ registry: StatisticsRegistry) {
+        detail = KamailioCoreStatistics(registry)
         receivedRequests = registry.counter(group: "core", name: "rcv_requests")
         receivedReplies = registry.counter(group: "core", name: "rcv_replies")
         sentReplies = registry.counter(group: "core", name: "sent_replies")

@@ -11,10 +11,12 @@ import Logging
 public struct StderrLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
-    private let label: String
+    /// `<core> ` before the text; empty for the script's own lines (xlog, log), which carry
+    /// their own prefix (xlog's `prefix` parameter, `<script>: ` by default) as in Kamailio.
+    private let tag: String
 
     public init(label: String, level: Logger.Level) {
-        self.label = label
+        self.tag = label == "script" ? "" : "<\(label)> "
         self.logLevel = level
     }
 
@@ -27,7 +29,7 @@ public struct StderrLogHandler: LogHandler {
         let level = event.level
         let message = event.message
         let explicit = event.metadata
-        var text = " 0(\(getpid())) \(Self.name(of: level)): <\(label)> \(message)"
+        var text = " 0(\(getpid())) \(Self.name(of: level)): \(tag)\(message)"
         let merged = explicit.map { self.metadata.merging($0) { _, new in new } } ?? self.metadata
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -82,8 +82,9 @@ import Testing
     }
 
     @Test func aSecondDecrementCountsButCannotRewriteTheHeaderAgain() throws {
-        // Kamailio would send 68 after two calls; Tern's edit list holds one change per range,
-        // so the header keeps 69, the value read back is 68, and a warning says so.
+        // Kamailio would send 68 after two calls (it writes over the digits in place); Tern
+        // edits against the received bytes, so the header keeps the first rewrite, 69, the
+        // value read back is 68, and a warning says so.
         guard let script = ModuleScript("""
             request_route {
                 mf_process_maxfwd_header(10);

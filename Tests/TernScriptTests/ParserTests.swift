@@ -181,3 +181,29 @@ func parse(_ text: String) -> (ConfigAST, [Diagnostic]) {
         #expect(d.map(\.location.line) == [2, 3, 4])
     }
 }
+
+@Suite struct BareCoreActionTests {
+    private func parse(_ body: String) -> (items: [Statement], errors: [String]) {
+        let (ast, diagnostics) = ConfigLoader.parse(
+            ConfigLoadRequest(path: "main.cfg"),
+            provider: InMemorySourceProvider(files: ["main.cfg": "request_route { \(body) }"]))
+        guard case .route(let r)? = ast.items.first else { return ([], diagnostics.map(\.summary)) }
+        return (r.body, diagnostics.map(\.summary))
+    }
+
+    @Test func coreActionsParseWithoutParentheses() {
+        let parsed = parse("force_rport; revert_uri; set_reply_close;")
+        #expect(parsed.errors.isEmpty)
+        let names = parsed.items.compactMap { statement -> String? in
+            if case .call(let call) = statement { return call.name }
+            return nil
+        }
+        #expect(names == ["force_rport", "revert_uri", "set_reply_close"])
+    }
+
+    @Test func otherBareWordsAreStillErrors() {
+        let parsed = parse("sl_send_reply;")
+        #expect(parsed.errors.count == 1)
+        #expect(parsed.errors.first?.contains("unknown statement 'sl_send_reply'") == true)
+    }
+}

@@ -51,6 +51,22 @@ import Testing
         #expect(run?.values == ["0|00000000|0|00000000|0|00000000", "9|00000009|4|00000004|255|000000ff", "9|0"])
         #expect(run?.context.messageFlags == 9)
         #expect(run?.context.scriptFlags == 255)
+        // One flag at a time, by number or declared name.
+        let recorder = Recorder()
+        guard let config = loadValid("""
+            loadmodule "probe"
+            flags FLT_X:5;
+            request_route {
+                $Mf(3) = 1; $Mf(FLT_X) = 1; $Bf(1) = 1; $Sf(0) = 1;
+                record("$mf|$Mf(3)|$Mf(2)|$Mf(FLT_X)|$bf|$Bf(1)|$sf");
+                $Mf(3) = 0;
+                record("$mf");
+            }
+            """, symbols: TestModules.symbols(recorder)) else { return }
+        _ = config.script.run(.request, makeContext(PVTestMessages.invite))
+        #expect(recorder.values == ["40|1|0|1|2|1|1", "32"])
+        let declared = loadErrors("request_route { $Mf(NOPE) = 1; $Mf(40) = 1; }").map(\.message)
+        #expect(declared == ["bad flag 'NOPE' in $Mf", "bad flag '40' in $Mf"])
     }
 
     @Test func branches() {

@@ -109,6 +109,9 @@ func edited(_ run: RecordedRun) -> String {
         #expect(expand("$mb") == String(decoding: invite.bytes, as: UTF8.self))
         #expect(expand("$msg(fline)|$msg(hdrc)|$msg(body_len)|$msg(len)") == "INVITE sip:bob@example.com SIP/2.0|10|12|\(invite.bytes.count)")
         #expect(expand("$msg(body)") == "hello\r\nworld")
+        // $mbu: the message with the route's changes (Kamailio 5.6.3 showed `From: sip:carol@…`
+        // after `$fU = "carol"`).
+        #expect(runRoute("$fU = \"carol\"; record(\"$mbu\");")?.values.first?.contains("\r\nFrom: \"Alice\" <sip:carol@atlanta.example.com>;tag=1928301774\r\n") == true)
         // $cs is a string: `+` concatenates (spec §9).
         #expect(runRoute("$var(x) = $cs + 1; record(\"$var(x)\");")?.values == ["3141591"])
         // $rs is an int on a reply; $rm is the CSeq method there.

@@ -15,7 +15,7 @@ struct MaxForwardsHeader {
     /// What has been done to the header of one message.
     struct State {
         var value: Int
-        /// The edit made to the header value; only one can be recorded per message.
+        /// Whether the header value has been replaced in the edit list.
         var rewritten: Bool
     }
 
@@ -30,8 +30,9 @@ struct MaxForwardsHeader {
 
     /// Replaces the header value with `value`, right-aligned in the width of the old one
     /// (Kamailio writes over the digits in place: `10` becomes ` 9`). The value is remembered
-    /// for later reads either way; false when the header text could not follow because it was
-    /// already rewritten for this message (the edit list holds one change per range).
+    /// for later reads either way; false when the header text cannot follow because it was
+    /// already rewritten for this message (a second replacement of the same bytes would be
+    /// written beside the first, as overlapping lumps are).
     static func write(_ ctx: ScriptContext, _ value: Int) -> Bool {
         if ctx[stateKey]?.rewritten == true {
             ctx[stateKey] = State(value: value, rewritten: true)

@@ -5,7 +5,6 @@ struct SLStatistics: Sendable {
     let byCode: [Int: StatCounter]
     let byClass: [StatCounter]      // 1xx ... 6xx
     let other: StatCounter          // codes outside 100–699 never get here; kept for the name
-    let sentReplies: StatCounter
     let sentErrorReplies: StatCounter
     let failures: StatCounter
     let receivedACKs: StatCounter
@@ -18,14 +17,13 @@ struct SLStatistics: Sendable {
         self.byCode = byCode
         byClass = (1...6).map { registry.counter(group: "sl", name: "\($0)xx_replies") }
         other = registry.counter(group: "sl", name: "xxx_replies")
-        sentReplies = registry.counter(group: "sl", name: "sent_replies")
         sentErrorReplies = registry.counter(group: "sl", name: "sent_err_replies")
         failures = registry.counter(group: "sl", name: "failures")
         receivedACKs = registry.counter(group: "sl", name: "received_ACKs")
     }
 
+    /// `sent_replies` itself is counted once, by the stateless reply path.
     func countReply(_ code: Int) {
-        sentReplies.increment()
         byCode[code]?.increment()
         let index = code / 100 - 1
         if byClass.indices.contains(index) { byClass[index].increment() } else { other.increment() }

@@ -81,15 +81,21 @@ final class XLogModule: TernModule, @unchecked Sendable {
         }
         let format = try args[args.count - 1].formatString()
         let linePrefix = withLine ? lineText(at) : nil
+        if case .fixed(let kamailioLevel) = level {
+            return fixedLevelCall(format, level: kamailioLevel, at: at, linePrefix: linePrefix)
+        }
         return { [unowned self] ctx in
             self.write(ctx, level: level, format: format, function: function, at: at, linePrefix: linePrefix)
         }
     }
 
     private func compileFixed(_ argument: ScriptArgument, level: Int, at: SourceLocation, withLine: Bool) throws(Diagnostic) -> CompiledCall {
-        let format = try argument.formatString()
+        fixedLevelCall(try argument.formatString(), level: level, at: at, linePrefix: withLine ? lineText(at) : nil)
+    }
+
+    private func fixedLevelCall(_ format: FormatString, level: Int, at: SourceLocation,
+                                linePrefix: (@Sendable (Bool) -> String)?) -> CompiledCall {
         let logLevel = ScriptLogLevel.level(level)
-        let linePrefix = withLine ? lineText(at) : nil
         return { [unowned self] ctx in
             // The level check comes first: a disabled xdbg expands nothing.
             guard ctx.worker.logger.logLevel <= logLevel else { return 1 }

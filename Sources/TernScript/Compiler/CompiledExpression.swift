@@ -11,33 +11,36 @@ struct CompiledExpression {
     var constant: ScriptValue?
     var value: (ScriptContext) -> ScriptValue
     var int: (ScriptContext) -> Int
-    /// For an expression that is one function call: the call with its raw return value (an
-    /// assignment stores that, not the booleanised value).
-    var rawCall: ((ScriptContext) -> Int)?
+    /// For an expression that is one function call (`isCall`): the call with its raw return
+    /// value (an assignment stores that, not the booleanised value).
+    var call: (ScriptContext) -> Int = { _ in 0 }
+    var isCall = false
     /// `defined e`, and what `e == $null` is rewritten to.
     var isDefined: (ScriptContext) -> Bool
-    /// For a pseudo-variable: its value read in place (no String made), used by comparisons
-    /// and regex matches.
-    var view: ((ScriptContext) -> ScriptValueView)? = nil
+    /// For a pseudo-variable (`readsInPlace`): its value read in place (no String made), used
+    /// by comparisons and regex matches. Not an Optional: calls through a closure stored in
+    /// an Optional pay for a conversion thunk.
+    var view: (ScriptContext) -> ScriptValueView = { _ in .null }
+    var readsInPlace = false
 
     static func constant(_ v: ScriptValue) -> CompiledExpression {
         switch v {
         case .int(let i):
-            return CompiledExpression(type: .int, constant: v, value: { _ in v }, int: { _ in i }, rawCall: nil, isDefined: { _ in true })
+            return CompiledExpression(type: .int, constant: v, value: { _ in v }, int: { _ in i }, isDefined: { _ in true })
         case .string(let s):
             let i = ScriptValue.integer(from: s)
-            return CompiledExpression(type: .string, constant: v, value: { _ in v }, int: { _ in i }, rawCall: nil, isDefined: { _ in true })
+            return CompiledExpression(type: .string, constant: v, value: { _ in v }, int: { _ in i }, isDefined: { _ in true })
         case .null:
-            return CompiledExpression(type: .unknown, constant: v, value: { _ in .null }, int: { _ in 0 }, rawCall: nil, isDefined: { _ in false })
+            return CompiledExpression(type: .unknown, constant: v, value: { _ in .null }, int: { _ in 0 }, isDefined: { _ in false })
         }
     }
 
     static func ofInt(_ f: @escaping (ScriptContext) -> Int) -> CompiledExpression {
-        CompiledExpression(type: .int, constant: nil, value: { .int(f($0)) }, int: f, rawCall: nil, isDefined: { _ in true })
+        CompiledExpression(type: .int, constant: nil, value: { .int(f($0)) }, int: f, isDefined: { _ in true })
     }
 
     static func ofValue(_ type: ValueType, _ f: @escaping (ScriptContext) -> ScriptValue) -> CompiledExpression {
-        CompiledExpression(type: type, constant: nil, value: f, int: { f($0).intValue }, rawCall: nil, isDefined: { !f($0).isNull })
+        CompiledExpression(type: type, constant: nil, value: f, int: { f($0).intValue }, isDefined: { !f($0).isNull })
     }
 
     /// A pseudo-variable operand: value, int and definedness all read through its view.
@@ -53,12 +56,12 @@ struct CompiledExpression {
                 case let v: return v.withUTF8 { ScriptValue.integer(fromBytes: $0) }
                 }
             },
-            rawCall: nil, isDefined: { !view($0).isNull }, view: view)
+            isDefined: { !view($0).isNull }, view: view, readsInPlace: true)
     }
 
     static func ofString(_ f: @escaping (ScriptContext) -> String) -> CompiledExpression {
         CompiledExpression(type: .string, constant: nil, value: { .string(f($0)) }, int: { ScriptValue.integer(from: f($0)) },
-                           rawCall: nil, isDefined: { _ in true })
+                           isDefined: { _ in true })
     }
 
     /// The value as a string (null as "").

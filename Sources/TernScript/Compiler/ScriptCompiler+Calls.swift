@@ -46,7 +46,7 @@ extension ScriptCompiler {
             type: .int, constant: nil,
             value: { .int(raw($0) > 0 ? 1 : 0) },
             int: { raw($0) > 0 ? 1 : 0 },
-            rawCall: raw, isDefined: { _ in true })
+            call: raw, isCall: true, isDefined: { _ in true })
     }
 
     private func compileRouteCall(_ call: CallSyntax) throws(Diagnostic) -> CompiledExpression {

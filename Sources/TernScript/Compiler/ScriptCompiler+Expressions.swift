@@ -265,7 +265,8 @@ extension ScriptCompiler {
             return negated ? .ofInt { a($0) != b($0) ? 1 : 0 } : .ofInt { a($0) == b($0) ? 1 : 0 }
         case .unknown:
             let a = lhs.value, b = rhs.value
-            if let constant = rhs.constant, let view = lhs.view {
+            if let constant = rhs.constant, lhs.readsInPlace {
+                let view = lhs.view
                 // A pseudo-variable against a constant: compared where the value lives.
                 let ci = constant.intValue
                 let cs = Array(constant.stringValue.utf8)
@@ -326,7 +327,8 @@ extension ScriptCompiler {
         let text = lhs.string
         if let c = rhs.constant {
             let regex = try compileRegex(c.stringValue, at: rhsSyntax.location)
-            if let view = lhs.view {
+            if lhs.readsInPlace {
+                let view = lhs.view
                 return .ofInt { ctx in view(ctx).withUTF8 { regex.matches(bytes: $0) } ? 1 : 0 }
             }
             return .ofInt { regex.matches(text($0)) ? 1 : 0 }

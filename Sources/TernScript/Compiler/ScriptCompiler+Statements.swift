@@ -2,8 +2,8 @@
 /// is that of its last action; `return` leaves the route, `exit`/`drop` the script, `break` the
 /// innermost while/switch; a value of 0 from a function or `return 0` stops the script.
 extension ScriptCompiler {
-    func compileStatements(_ statements: [Statement]) -> [Action] {
-        var actions: [Action] = []
+    func compileStatements(_ statements: [Statement]) -> [ActionStep] {
+        var actions: [ActionStep] = []
         actions.reserveCapacity(statements.count)
         for s in statements {
             if let a = compileStatement(s) { actions.append(a) }
@@ -11,13 +11,13 @@ extension ScriptCompiler {
         return actions
     }
 
-    private func compileStatement(_ s: Statement) -> Action? {
+    private func compileStatement(_ s: Statement) -> ActionStep? {
         switch s {
         case .invalid:
             return nil
         case .call(let call):
             do {
-                return try compileCallStatement(call)
+                return ActionStep(try compileCallStatement(call))
             } catch {
                 report(error)
                 return nil
@@ -25,9 +25,9 @@ extension ScriptCompiler {
         case .assignment(let target, let value, _):
             return compileAssignment(target, value)
         case .ifElse(let condition, let then, let otherwise, _):
-            return compileIf(condition, then, otherwise)
+            return ActionStep(compileIf(condition, then, otherwise))
         case .whileLoop(let condition, let body, let location):
-            return compileWhile(condition, body, location)
+            return ActionStep(compileWhile(condition, body, location))
         case .switchStatement(let subject, let cases, let location):
             return compileSwitch(subject, cases, location)
         case .returnStatement(let value, _):
@@ -37,7 +37,7 @@ extension ScriptCompiler {
         case .dropStatement(let value, _):
             return compileStop(value, defaultValue: 0, flags: [.drop, .exit])
         case .breakStatement:
-            return { ctx in
+            return ActionStep { ctx in
                 ctx.runFlags.insert(.break)
                 return 0
             }
@@ -51,12 +51,12 @@ extension ScriptCompiler {
     private func compileCallStatement(_ call: CallSyntax) throws(Diagnostic) -> Action {
         let e = try compileCall(call)
         // As a statement a call keeps its raw value (and sets $rc and the exit flag itself).
-        if let raw = e.rawCall { return raw }
+        if e.isCall { return e.call }
         let int = e.int
         return { ctx in int(ctx) }
     }
 
-    private func compileAssignment(_ target: PVOperand, _ valueSyntax: Expression) -> Action? {
+    private func compileAssignment(_ target: PVOperand, _ valueSyntax: Expression) -> ActionStep? {
         var pv: PseudoVariableReference?
         do throws(Diagnostic) {
             let bound = try environment.bind(target.syntax, at: target.location)
@@ -75,22 +75,24 @@ extension ScriptCompiler {
             report(error)
             return nil
         }
-        guard let pv, let set = pv.setter else { return nil }
-        if let raw = value.rawCall {
+        guard let pv, pv.isWritable else { return nil }
+        let set = pv.assign
+        if value.isCall {
             // `$var(x) = f();` stores f's raw return value.
-            return { ctx in
+            let raw = value.call
+            return ActionStep { ctx in
                 set(ctx, .int(raw(ctx)))
                 return 1
             }
         }
         if let c = value.constant {
-            return { ctx in
+            return ActionStep { ctx in
                 set(ctx, c)
                 return 1
             }
         }
         let get = value.value
-        return { ctx in
+        return ActionStep { ctx in
             set(ctx, get(ctx))
             return 1
         }
@@ -152,7 +154,7 @@ extension ScriptCompiler {
         }
     }
 
-    private func compileStop(_ value: Expression?, defaultValue: Int, flags: RunFlags) -> Action? {
+    private func compileStop(_ value: Expression?, defaultValue: Int, flags: RunFlags) -> ActionStep? {
         var valueInt: ((ScriptContext) -> Int)?
         if let value {
             do {
@@ -170,7 +172,7 @@ extension ScriptCompiler {
         }
         let isReturn = flags.contains(.return)
         if let valueInt {
-            return { ctx in
+            return ActionStep { ctx in
                 let v = valueInt(ctx)
                 ctx.runFlags.formUnion(flags)
                 // `return 0` stops the whole script, like exit.
@@ -179,7 +181,7 @@ extension ScriptCompiler {
             }
         }
         let v = defaultValue
-        return { ctx in
+        return ActionStep { ctx in
             ctx.runFlags.formUnion(flags)
             return v
         }
@@ -187,7 +189,7 @@ extension ScriptCompiler {
 
     // MARK: - switch
 
-    private func compileSwitch(_ subjectSyntax: Expression, _ cases: [SwitchCase], _ location: SourceLocation) -> Action? {
+    private func compileSwitch(_ subjectSyntax: Expression, _ cases: [SwitchCase], _ location: SourceLocation) -> ActionStep? {
         var subject: CompiledExpression?
         do {
             subject = try compileExpression(subjectSyntax)
@@ -196,7 +198,7 @@ extension ScriptCompiler {
         }
         // All case bodies in source order; each label starts somewhere in this list and runs on
         // into the following cases until a break (C fall-through).
-        var actions: [Action] = []
+        var actions: [ActionStep] = []
         var intStarts: [(Int, Int)] = []
         var stringStarts: [(String, Int)] = []
         var regexStarts: [(POSIXRegex, Int)] = []
@@ -270,7 +272,7 @@ extension ScriptCompiler {
                 default: break
                 }
             }
-            return { ctx in
+            return ActionStep { ctx in
                 let v = value(ctx)
                 if ctx.runFlags.contains(.exit) { return 0 }
                 ctx.runFlags.subtract([.return, .break])
@@ -287,7 +289,7 @@ extension ScriptCompiler {
         }
         let int = subject.int
         let ints = intStarts
-        return { ctx in
+        return ActionStep { ctx in
             let v = int(ctx)
             if ctx.runFlags.contains(.exit) { return 0 }
             ctx.runFlags.subtract([.return, .break])

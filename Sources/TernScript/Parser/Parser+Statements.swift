@@ -132,6 +132,12 @@ extension Parser {
                             hint: "only pseudo-variables such as $var(\(t.text)) can be assigned")
             }
             if next.kind == .semicolon {
+                // Kamailio's grammar takes these core actions without parentheses too.
+                if Self.bareCoreActions.contains(t.text) {
+                    tokens.advance()
+                    tokens.advance()
+                    return .call(CallSyntax(name: t.text, arguments: [], location: t.location))
+                }
                 throw error("unknown statement '\(t.text)'", at: t.location, hint: "to call a function write \(t.text)();")
             }
             throw error("unexpected \(t.displayName); expected a statement", at: t.location)
@@ -141,6 +147,13 @@ extension Parser {
             throw error("unexpected \(t.displayName); expected a statement", at: t.location)
         }
     }
+
+    /// Core actions Kamailio's grammar accepts as a bare word (`force_rport;`).
+    static let bareCoreActions: Set<String> = [
+        "force_rport", "add_rport", "add_local_rport", "revert_uri", "set_reply_close",
+        "set_reply_no_connect", "set_forward_close", "set_forward_no_connect", "force_tcp_alias",
+        "resetdsturi", "isdsturiset",
+    ]
 
     /// `{ statements }`
     func parseBlock() throws(Failure) -> [Statement] {

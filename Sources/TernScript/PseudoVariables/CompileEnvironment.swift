@@ -60,19 +60,21 @@ final class CompileEnvironment {
         let accessors = try declaration.bind(binding)
         var getter = accessors.get
         var viewer = accessors.view
-        var setter = accessors.set
+        var assign = accessors.assign
+        var isWritable = accessors.isWritable
 
         if let indexText = syntax.index {
             guard let indexed = accessors.getIndexed else {
                 throw .error("'$\(syntax.name)' cannot be indexed", at: location)
             }
             let index = try compileIndex(indexText, syntax: syntax, at: location)
-            getter = { ctx in indexed(ctx, index(ctx)) }
-            viewer = nil
+            let read: (ScriptContext) -> ScriptValue = { ctx in indexed(ctx, index(ctx)) }
+            getter = read
+            viewer = { ScriptValueView(read($0)) }
             if let setIndexed = accessors.setIndexed {
-                setter = { ctx, value in setIndexed(ctx, index(ctx), value) }
+                assign = { ctx, value in setIndexed(ctx, index(ctx), value) }
             } else {
-                setter = nil
+                isWritable = false
             }
         }
         var transformed = false
@@ -82,11 +84,12 @@ final class CompileEnvironment {
                 chain.append(try compileTransformation(t, at: location))
             }
             let base = getter
+            let read: (ScriptContext) -> ScriptValue
             if chain.count == 1 {
                 let only = chain[0]
-                getter = { ctx in only(ctx, base(ctx)) }
+                read = { ctx in only(ctx, base(ctx)) }
             } else {
-                getter = { ctx in
+                read = { ctx in
                     var v = base(ctx)
                     for t in chain {
                         v = t(ctx, v)
@@ -95,12 +98,14 @@ final class CompileEnvironment {
                     return v
                 }
             }
-            viewer = nil
-            setter = nil
+            getter = read
+            viewer = { ScriptValueView(read($0)) }
+            isWritable = false
             transformed = true
         }
-        return PseudoVariableReference(text: syntax.text, location: location, getter: getter, viewer: viewer, setter: setter,
-                                       nullPrintsEmpty: transformed)
+        if !isWritable { assign = { _, _ in } }
+        return PseudoVariableReference(text: syntax.text, location: location, getter: getter, viewer: viewer, assign: assign,
+                                       isWritable: isWritable, nullPrintsEmpty: transformed)
     }
 
     /// `[n]`, `[-n]`, `[*]` or `[$pv]`, resolved once.

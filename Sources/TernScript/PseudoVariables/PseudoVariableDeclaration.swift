@@ -65,40 +65,67 @@ public enum PseudoVariableIndex: Sendable, Equatable {
 }
 
 /// The code behind one bound pseudo-variable.
+///
+/// The per-message closures (`get`, `view`, `assign`) are stored as plain closures: a closure
+/// kept in an Optional is stored in its most general form, and every call then goes through a
+/// conversion thunk. The initialisers taking a non-optional `set:` keep it that way.
 public struct PseudoVariableAccessors {
     public var get: (ScriptContext) -> ScriptValue
-    /// Reads the value without copying it (see ScriptValueView); nil means "derive it from get".
-    public var view: ((ScriptContext) -> ScriptValueView)?
-    /// Nil for read-only pseudo-variables. Assigning `$null` passes `.null`.
-    public var set: ((ScriptContext, ScriptValue) -> Void)?
+    /// Reads the value without copying it (see ScriptValueView).
+    public var view: (ScriptContext) -> ScriptValueView
+    /// The setter; a no-op when `isWritable` is false. Assigning `$null` passes `.null`.
+    public var assign: (ScriptContext, ScriptValue) -> Void
+    public var isWritable: Bool
     /// For pseudo-variables that take an index (`$(hdr(Via)[1])`).
     public var getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)?
     /// For pseudo-variables whose index also selects what an assignment changes
     /// (`$(avp(x)[*]) = $null` removes every value).
     public var setIndexed: ((ScriptContext, PseudoVariableIndex, ScriptValue) -> Void)?
 
-    public init(
-        get: @escaping (ScriptContext) -> ScriptValue,
-        set: ((ScriptContext, ScriptValue) -> Void)? = nil,
-        getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil
-    ) {
+    /// The setter, nil for read-only pseudo-variables.
+    public var set: ((ScriptContext, ScriptValue) -> Void)? { isWritable ? assign : nil }
+
+    /// A read-only pseudo-variable.
+    public init(get: @escaping (ScriptContext) -> ScriptValue, getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil) {
         self.get = get
-        self.view = nil
-        self.set = set
+        self.view = { ScriptValueView(get($0)) }
+        self.assign = { _, _ in }
+        self.isWritable = false
         self.getIndexed = getIndexed
         self.setIndexed = nil
     }
 
-    /// For values that live in the message or in stored text: `get` is derived from `view`.
     public init(
-        view: @escaping (ScriptContext) -> ScriptValueView,
-        set: ((ScriptContext, ScriptValue) -> Void)? = nil,
+        get: @escaping (ScriptContext) -> ScriptValue, set: @escaping (ScriptContext, ScriptValue) -> Void,
+        getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil
+    ) {
+        self.get = get
+        self.view = { ScriptValueView(get($0)) }
+        self.assign = set
+        self.isWritable = true
+        self.getIndexed = getIndexed
+        self.setIndexed = nil
+    }
+
+    /// A read-only value that lives in the message or in stored text: `get` is derived from `view`.
+    public init(view: @escaping (ScriptContext) -> ScriptValueView, getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil) {
+        self.get = { view($0).value }
+        self.view = view
+        self.assign = { _, _ in }
+        self.isWritable = false
+        self.getIndexed = getIndexed
+        self.setIndexed = nil
+    }
+
+    public init(
+        view: @escaping (ScriptContext) -> ScriptValueView, set: @escaping (ScriptContext, ScriptValue) -> Void,
         getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil,
         setIndexed: ((ScriptContext, PseudoVariableIndex, ScriptValue) -> Void)? = nil
     ) {
         self.get = { view($0).value }
         self.view = view
-        self.set = set
+        self.assign = set
+        self.isWritable = true
         self.getIndexed = getIndexed
         self.setIndexed = setIndexed
     }
@@ -111,23 +138,27 @@ public struct PseudoVariableReference {
     public let location: SourceLocation
     let getter: (ScriptContext) -> ScriptValue
     let viewer: (ScriptContext) -> ScriptValueView
-    let setter: ((ScriptContext, ScriptValue) -> Void)?
+    /// The setter (a no-op when `isWritable` is false).
+    let assign: (ScriptContext, ScriptValue) -> Void
+    public let isWritable: Bool
     /// A value with transformations prints an empty text, not `<null>`, when a transformation
     /// fails (Kamailio 5.6.3 prints nothing for `$(var(x){s.int})` of "abc").
     let nullPrintsEmpty: Bool
 
     init(text: String, location: SourceLocation, getter: @escaping (ScriptContext) -> ScriptValue,
-         viewer: ((ScriptContext) -> ScriptValueView)? = nil,
-         setter: ((ScriptContext, ScriptValue) -> Void)?, nullPrintsEmpty: Bool = false) {
+         viewer: @escaping (ScriptContext) -> ScriptValueView, assign: @escaping (ScriptContext, ScriptValue) -> Void,
+         isWritable: Bool, nullPrintsEmpty: Bool = false) {
         self.text = text
         self.location = location
         self.getter = getter
-        self.viewer = viewer ?? { ScriptValueView(getter($0)) }
-        self.setter = setter
+        self.viewer = viewer
+        self.assign = assign
+        self.isWritable = isWritable
         self.nullPrintsEmpty = nullPrintsEmpty
     }
 
-    public var isWritable: Bool { setter != nil }
+    /// The setter, nil for read-only pseudo-variables.
+    var setter: ((ScriptContext, ScriptValue) -> Void)? { isWritable ? assign : nil }
 
     @inline(__always) public func get(_ ctx: ScriptContext) -> ScriptValue { getter(ctx) }
 
@@ -137,8 +168,8 @@ public struct PseudoVariableReference {
     /// Returns false when the pseudo-variable is read-only.
     @discardableResult
     public func set(_ ctx: ScriptContext, _ value: ScriptValue) -> Bool {
-        guard let setter else { return false }
-        setter(ctx, value)
+        guard isWritable else { return false }
+        assign(ctx, value)
         return true
     }
 }

@@ -12,7 +12,7 @@ public final class WorkerScriptState {
     @exclusivity(unchecked) private var randomState: UInt64
 
     public init() {
-        logger = Logger(label: "tern.script")
+        logger = Logger(label: "script")
         var seed = UInt64(0)
         while seed == 0 { seed = UInt64.random(in: 1...UInt64.max) }
         randomState = seed

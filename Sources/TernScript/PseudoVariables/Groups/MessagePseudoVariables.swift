@@ -1,7 +1,7 @@
 import SIPCore
 
-/// The message itself (spec §3.2, first table): method, version, status, type, length, buffer,
-/// body, Content-Length/-Type, Call-ID, CSeq, Contact, User-Agent, and `$msg(attr)`. Types as
+/// The message itself (spec §3.2, first table): method, version, status, type, length, buffer
+/// (`$mbu` with the route's edits applied), body, Content-Length/-Type, Call-ID, CSeq, Contact, User-Agent, and `$msg(attr)`. Types as
 /// in Kamailio 5.6.3: `$cs` is a string ("5"+`$cs` concatenates), `$ml`/`$cl`/`$rs` are ints.
 enum MessagePseudoVariables {
     static var all: [PseudoVariableDeclaration] {
@@ -19,6 +19,11 @@ enum MessagePseudoVariables {
         out += CorePseudoVariables.computed(["mts"]) { ctx in .string(ctx.message.kind == .response ? "rp" : "rq") }
         out += CorePseudoVariables.computed(["ml"]) { ctx in .int(messageLength(ctx.message)) }
         out += CorePseudoVariables.viewed(["mb"]) { ctx in .bytes(ctx.message.bytes, wholeMessage(ctx.message)) }
+        // The message with this route's changes applied, as it would be sent.
+        out += CorePseudoVariables.computed(["mbu"]) { ctx in
+            guard let bytes = try? MessageSerializer.serialize(ctx.message, edits: ctx.edits) else { return .null }
+            return .string(ByteText.string(bytes))
+        }
         out += CorePseudoVariables.viewed(["rb"]) { ctx in
             ctx.message.bodyRange.isEmpty ? .null : CorePseudoVariables.text(ctx.message, ctx.message.bodyRange)
         }

@@ -76,7 +76,7 @@ extension XAVPList.Value {
         switch self {
         case .int(let i): return .int(i)
         case .string(let s): return .string(s)
-        case .list(let l): return .string("<<xavp:0x" + String(UInt(bitPattern: ObjectIdentifier(l).hashValue), radix: 16) + ">>")
+        case .list(let l): return .string("<<xavp:0x" + String(UInt(bitPattern: ObjectIdentifier(l)), radix: 16) + ">>")
         }
     }
 }

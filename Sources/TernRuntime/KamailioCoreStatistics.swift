@@ -52,7 +52,7 @@ public struct KamailioCoreStatistics: Sendable {
     /// A received request, counted under its method (an extension method Kamailio does not
     /// know counts as unsupported). rcv_requests itself is the router's.
     public func countReceivedRequest(_ message: SIPMessage) {
-        if let name = message.method.name?.lowercased(), let counter = requestsByMethod[name] {
+        if let name = Self.statisticName(message.method), let counter = requestsByMethod[name] {
             counter.increment()
         } else if message.kind == .request, !Self.isKnownExtension(message) {
             unsupportedMethods.increment()
@@ -69,6 +69,27 @@ public struct KamailioCoreStatistics: Sendable {
         repliesByCode[code]?.increment()
         if let name = Self.replyMethods.first(where: { $0.0 == message.method })?.1 {
             repliesByMethodAndClass[name]?[index].increment()
+        }
+    }
+
+    /// The lower-case method name of the counter, without building a string per message.
+    private static func statisticName(_ method: SIPMethod) -> String? {
+        switch method {
+        case .invite: return "invite"
+        case .cancel: return "cancel"
+        case .ack: return "ack"
+        case .bye: return "bye"
+        case .info: return "info"
+        case .register: return "register"
+        case .subscribe: return "subscribe"
+        case .notify: return "notify"
+        case .message: return "message"
+        case .options: return "options"
+        case .prack: return "prack"
+        case .update: return "update"
+        case .refer: return "refer"
+        case .publish: return "publish"
+        case .other: return nil
         }
     }
 
