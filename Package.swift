@@ -59,8 +59,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Shared by all tests: the real binary on loopback, SIPp runner, raw sender.
-        .target(name: "TernTestSupport", dependencies: ["SIPCore"]),
+        // Shared by all tests: the real binary on loopback, SIPp runner, raw sender, and routes
+        // run on messages in process (ScriptTestHarness).
+        .target(
+            name: "TernTestSupport",
+            dependencies: [
+                "SIPCore", "SIPTransport", "TernScript", "TernRuntime", "TernModules",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "TernTestSupport"]),
         .testTarget(name: "TernScriptTests", dependencies: ["TernScript", "TernRuntime", "TernModules", "TernTestSupport"]),
         .testTarget(
@@ -72,7 +79,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TernRuntimeTests", dependencies: ["TernRuntime", "TernScript", "SIPCore", "SIPTransport"]),
+        .testTarget(name: "TernRuntimeTests", dependencies: ["TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport"]),
         .testTarget(name: "TernIntegrationTests", dependencies: ["SIPCore", "TernTestSupport"]),
         // The config language end to end: the seed examples through `tern -c`, and the script
         // snippet table (Snippets/*.snip, checked against Kamailio by scripts/check-snippets-against-kamailio.py).

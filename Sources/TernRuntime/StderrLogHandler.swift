@@ -49,17 +49,4 @@ public struct StderrLogHandler: LogHandler {
         case .critical: return "CRITICAL"
         }
     }
-
-    /// Kamailio's `debug=` scale (-5 alert … 3 debug) on swift-log's levels.
-    public static func level(forDebug debug: Int) -> Logger.Level {
-        switch debug {
-        case ..<(-1): return .critical
-        case -1: return .error
-        case 0: return .warning
-        case 1: return .notice
-        case 2: return .info
-        case 3: return .debug
-        default: return .trace
-        }
-    }
 }

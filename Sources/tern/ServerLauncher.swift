@@ -29,7 +29,7 @@ struct ServerLauncher {
 
     func run() -> Int32 {
         guard let loaded = load() else { return 1 }
-        let level = StderrLogHandler.level(forDebug: loaded.settings.debugLevel)
+        let level = ScriptLogLevel.level(loaded.settings.debugLevel)
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level) }
         let logger = Logger(label: "core")
 

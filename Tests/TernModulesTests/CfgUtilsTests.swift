@@ -136,10 +136,10 @@ import Testing
                 $var(g2) = is_gflag(2);
             }
             """, parameters: "modparam(\"cfgutils\", \"initial_gflags\", 4)") else { return }
-        let before = script.run(request(method: "OPTIONS"), worker: WorkerScriptState())
+        let before = script.run(ScriptTestHarness.request(method: "OPTIONS"), worker: WorkerScriptState())
         #expect([before.variable("g1"), before.variable("g2")] == [.int(-1), .int(1)])
-        _ = script.run(request(method: "INVITE"))
-        let after = script.run(request(method: "OPTIONS"), worker: WorkerScriptState())
+        _ = script.run(ScriptTestHarness.request(method: "INVITE"))
+        let after = script.run(ScriptTestHarness.request(method: "OPTIONS"), worker: WorkerScriptState())
         #expect([after.variable("g1"), after.variable("g2")] == [.int(1), .int(-1)])
         #expect(ModuleScript.errors("request_route { set_gflag(32); is_gflag($var(x)); }").count == 2)
     }

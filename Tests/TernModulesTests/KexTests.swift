@@ -7,6 +7,7 @@
 import Logging
 import TernRuntime
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -88,10 +89,10 @@ import Testing
                 if ($rm == "BYE") { resetdebug(); xdbg("after reset"); }
             }
             """, settings: ModuleScript.settings(debug: 0), workerLevel: .warning) else { return }
-        _ = script.run(request(method: "OPTIONS"))
-        _ = script.run(request(method: "INVITE"))
-        _ = script.run(request(method: "ACK"))
-        _ = script.run(request(method: "BYE"))
+        _ = script.run(ScriptTestHarness.request(method: "OPTIONS"))
+        _ = script.run(ScriptTestHarness.request(method: "INVITE"))
+        _ = script.run(ScriptTestHarness.request(method: "ACK"))
+        _ = script.run(ScriptTestHarness.request(method: "BYE"))
         #expect(script.log.texts == ["<script>: debug INVITE", "<script>: debug ACK", "<script>: debug BYE"])
         #expect(script.worker.logger.logLevel == .warning)
     }

@@ -6,6 +6,7 @@
 // (return -2). is_maxfwd_lt(5) gave -2 without header, -3 for "1x", 1 for 0.
 import SIPCore
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -20,8 +21,8 @@ import Testing
                 $var(after) = is_maxfwd_lt(5);
             }
             """, parameters: parameters) else { return nil }
-        let run = script.run(request(maxForwards: maxForwards))
-        guard let text = try? run.forwarded else {
+        let run = script.run(ScriptTestHarness.request(maxForwards: maxForwards))
+        guard let text = try? run.edited else {
             Issue.record("the edits do not apply")
             return nil
         }
@@ -31,15 +32,15 @@ import Testing
     @Test func decrements() {
         guard let r = forwarded("70") else { return }
         #expect(r.code == 1)
-        #expect(headerLines(r.message).contains("Max-Forwards: 69"))
+        #expect(ScriptTestHarness.headerLines(r.message).contains("Max-Forwards: 69"))
         guard let ten = forwarded("10") else { return }
-        #expect(headerLines(ten.message).contains("Max-Forwards:  9"))
+        #expect(ScriptTestHarness.headerLines(ten.message).contains("Max-Forwards:  9"))
     }
 
     @Test func addsTheHeaderWhenMissing() {
         guard let r = forwarded(nil) else { return }
         #expect(r.code == 2)
-        #expect(headerLines(r.message).first == "Max-Forwards: 10")
+        #expect(ScriptTestHarness.headerLines(r.message).first == "Max-Forwards: 10")
         #expect(r.before == -2)
         // Kamailio too: the added header is not read back by the same message's checks.
         #expect(r.after == -2)
@@ -49,21 +50,21 @@ import Testing
         guard let r = forwarded("0") else { return }
         #expect(r.code == -1)
         #expect(r.before == 1)
-        #expect(headerLines(r.message).contains("Max-Forwards: 0"))
+        #expect(ScriptTestHarness.headerLines(r.message).contains("Max-Forwards: 0"))
     }
 
     @Test func valuesAboveTheLimitAreLowered() {
         guard let r = forwarded("  300 ", parameters: "modparam(\"maxfwd\", \"max_limit\", 50)") else { return }
         #expect(r.code == 1)
         #expect(r.before == -1)
-        #expect(headerLines(r.message).contains("Max-Forwards:    50 "))
+        #expect(ScriptTestHarness.headerLines(r.message).contains("Max-Forwards:    50 "))
     }
 
     @Test func anUnreadableValueIsAnError() {
         guard let r = forwarded("1x") else { return }
         #expect(r.code == -2)
         #expect(r.before == -3)
-        #expect(headerLines(r.message).contains("Max-Forwards: 1x"))
+        #expect(ScriptTestHarness.headerLines(r.message).contains("Max-Forwards: 1x"))
     }
 
     @Test func laterChecksSeeTheDecrementedValue() {
@@ -95,7 +96,7 @@ import Testing
         let run = script.run()
         #expect(run.variable("second") == .int(1))
         #expect(run.variable("lt69") == .int(1))
-        #expect(try headerLines(run.forwarded).contains("Max-Forwards: 69"))
+        #expect(try ScriptTestHarness.headerLines(run.edited).contains("Max-Forwards: 69"))
         #expect(script.log.levels == [.warning])
     }
 
@@ -109,10 +110,10 @@ import Testing
                 sl_send_reply("200", "OK");
             }
             """) else { return }
-        let tooMany = script.run(request(maxForwards: "0"))
+        let tooMany = script.run(ScriptTestHarness.request(maxForwards: "0"))
         #expect(tooMany.channel.sent.count == 1)
         #expect(tooMany.channel.sent.first.map { String(decoding: $0, as: UTF8.self).hasPrefix("SIP/2.0 483 Too Many Hops\r\n") } == true)
-        let fine = script.run(request(maxForwards: "5"))
+        let fine = script.run(ScriptTestHarness.request(maxForwards: "5"))
         #expect(fine.channel.sent.first.map { String(decoding: $0, as: UTF8.self).hasPrefix("SIP/2.0 200 OK\r\n") } == true)
     }
 
@@ -134,9 +135,3 @@ import Testing
     }
 }
 
-/// The header lines of a serialized message, in order.
-func headerLines(_ text: String) -> [String] {
-    var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
-    if let end = lines.firstIndex(of: "") { lines = Array(lines[..<end]) }
-    return Array(lines.dropFirst())
-}

@@ -4,6 +4,7 @@
 // with "invalid log level value" and xlog returns -1; no newline is added by Kamailio.
 import Logging
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -97,11 +98,11 @@ import Testing
         #expect(unfiltered.run().outcome.returnCode == 1)
         #expect(unfiltered.log.texts.isEmpty)
         // 513 = INVITE | OPTIONS.
-        _ = filtered.run(request(method: "INVITE"))
-        _ = filtered.run(request(method: "OPTIONS"))
-        _ = filtered.run(request(method: "BYE"))
-        _ = filtered.run(reply(method: "INVITE"), route: .coreReply)
-        _ = filtered.run(reply(method: "MESSAGE"), route: .coreReply)
+        _ = filtered.run(ScriptTestHarness.request(method: "INVITE"))
+        _ = filtered.run(ScriptTestHarness.request(method: "OPTIONS"))
+        _ = filtered.run(ScriptTestHarness.request(method: "BYE"))
+        _ = filtered.run(ScriptTestHarness.reply(method: "INVITE"), route: .coreReply)
+        _ = filtered.run(ScriptTestHarness.reply(method: "MESSAGE"), route: .coreReply)
         #expect(filtered.log.texts == ["<script>: m BYE", "<script>: m MESSAGE"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -8,7 +9,7 @@ import Testing
 @Suite struct SIPUtilsTests {
     @Test func optionsReplyAnswersWithAcceptHeaders() throws {
         let h = try #require(ModuleTestHarness(#"request_route { if (is_method("OPTIONS")) { options_reply(); exit; } }"#))
-        let run = h.run(invite(uri: "sip:127.0.0.1:5070", method: "OPTIONS", extra: ["Record-Route: <sip:proxy.example.com;lr>"]))
+        let run = h.run(ScriptTestHarness.request(method: "OPTIONS", uri: "sip:127.0.0.1:5070", extra: ["Record-Route: <sip:proxy.example.com;lr>"]))
         #expect(run.outcome.exited)
         let reply = try #require(run.replies.first)
         // The same headers, in the same order, as Kamailio 5.6.3 sends.
@@ -28,16 +29,16 @@ import Testing
                 modparam("siputils", "options_accept", "application/sdp")
                 modparam("siputils", "options_support", "100rel, timer")
                 """#))
-        let run = h.run(invite(uri: "sip:example.com", method: "OPTIONS"))
+        let run = h.run(ScriptTestHarness.request(method: "OPTIONS", uri: "sip:example.com"))
         #expect(run.variable("r") == .int(1))
         let reply = try #require(run.replies.first)
         #expect(reply.value(of: "Accept") == "application/sdp")
         #expect(reply.value(of: "Supported") == "100rel, timer")
         // Not an OPTIONS, or an OPTIONS for a user: no reply, false.
-        let notOptions = h.run(invite(uri: "sip:example.com"))
+        let notOptions = h.run(ScriptTestHarness.request(uri: "sip:example.com"))
         #expect(notOptions.variable("r") == .int(-1))
         #expect(notOptions.replies.isEmpty)
-        let forUser = h.run(invite(uri: "sip:bob@example.com", method: "OPTIONS"))
+        let forUser = h.run(ScriptTestHarness.request(method: "OPTIONS", uri: "sip:bob@example.com"))
         #expect(forUser.variable("r") == .int(-1))
         #expect(forUser.replies.isEmpty)
         #expect(ModuleTestHarness.errors(#"request_route { } failure_route[f] { options_reply(); }"#).first?.contains("cannot be used in failure_route") == true)
@@ -48,11 +49,11 @@ import Testing
             request_route { $var(t) = has_totag(); $var(q) = is_request(); $var(p) = is_reply(); }
             onreply_route { $var(t) = has_totag(); $var(q) = is_request(); $var(p) = is_reply(); }
             """#))
-        let initial = h.run(invite())
+        let initial = h.run(ScriptTestHarness.request())
         #expect(initial.variable("t") == .int(-1))
         #expect(initial.variable("q") == .int(1))
         #expect(initial.variable("p") == .int(-1))
-        let reply = h.run(sip([
+        let reply = h.run(ScriptTestHarness.message([
             "SIP/2.0 180 Ringing", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
             "To: <sip:c@d>;tag=2", "Call-ID: x", "CSeq: 7 INVITE",
         ]), route: .coreReply)
@@ -63,9 +64,9 @@ import Testing
 
     @Test func isUserComparesTheAuthorizedUsername() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = is_user("alice"); $var(b) = is_user("bob"); }"#))
-        let unauthorized = h.run(invite())
+        let unauthorized = h.run(ScriptTestHarness.request())
         #expect(unauthorized.variable("a") == .int(-1))
-        let authorized = h.run(invite()) { ctx in
+        let authorized = h.run(ScriptTestHarness.request()) { ctx in
             ctx[AuthorizedCredentials.key] = AuthorizedCredentials(username: "alice@atlanta.example.com")
         }
         #expect(authorized.variable("a") == .int(1))
@@ -87,7 +88,7 @@ import Testing
                 $var(h) = get_uri_param("none", "$var(none)");
             }
             """#))
-        let run = h.run(invite(uri: "sip:bob@example.com;lr;transport=udp"))
+        let run = h.run(ScriptTestHarness.request(uri: "sip:bob@example.com;lr;transport=udp"))
         #expect(run.variable("a") == .int(-1))
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("c") == .int(1))
@@ -110,14 +111,14 @@ import Testing
                 $var(d) = uri_param("user", "phone");
             }
             """#))
-        let run = h.run(invite(uri: "sip:bob@example.com;lr;x=1"))
+        let run = h.run(ScriptTestHarness.request(uri: "sip:bob@example.com;lr;x=1"))
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("ru1") == .string("sip:bob@example.com;lr;x=1;user=phone"))
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("ru2") == .string("sip:bob@example.com;x=1;user=phone"))
         #expect(run.variable("c") == .int(1))
         #expect(run.variable("d") == .int(1))
-        let withHeaders = h.run(invite(uri: "sip:bob@example.com?Subject=hi"))
+        let withHeaders = h.run(ScriptTestHarness.request(uri: "sip:bob@example.com?Subject=hi"))
         #expect(withHeaders.variable("ru1") == .string("sip:bob@example.com;user=phone?Subject=hi"))
     }
 
@@ -130,7 +131,7 @@ import Testing
                 $var(b) = tel2sip("sip:bob@example.com", "example.com", "$var(untouched)");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("sip") == .string("sip:+12015550123;ext=1@example.com;user=phone"))
         #expect(run.variable("b") == .int(2))
@@ -149,7 +150,7 @@ import Testing
                 $var(e) = is_e164("$var(short)");
             }
             """#))
-        let run = h.run(invite(uri: "sip:+4930123456@example.com"))
+        let run = h.run(ScriptTestHarness.request(uri: "sip:+4930123456@example.com"))
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("c") == .int(1))
@@ -173,7 +174,7 @@ import Testing
                 $var(d) = set_uri_host("$var(u)", "$var(empty)");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("u1") == .string("sip:bob@example.com;x=1"))
         #expect(run.variable("b") == .int(1))
@@ -201,7 +202,7 @@ import Testing
                 $var(x) = cmp_hdr_name("From", "X-A");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("k") == .int(1))
         #expect(run.variable("o") == .int(-1))
         #expect(run.variable("p") == .int(-1))
@@ -228,7 +229,7 @@ import Testing
                 $var(i) = is_alphanumex("a-b", "-");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("c") == .int(-1))
@@ -246,12 +247,12 @@ import Testing
             request_route { $var(r) = is_first_hop(); }
             onreply_route { $var(r) = is_first_hop(); }
             """#))
-        #expect(h.run(invite()).variable("r") == .int(1))
-        let forwarded = invite(extra: ["Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK2"])
+        #expect(h.run(ScriptTestHarness.request()).variable("r") == .int(1))
+        let forwarded = ScriptTestHarness.request(extra: ["Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK2"])
         #expect(h.run(forwarded).variable("r") == .int(-1))
 
         func reply(_ recordRoute: String?) -> SIPMessage {
-            sip([
+            ScriptTestHarness.message([
                 "SIP/2.0 200 OK", "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
                 "To: <sip:c@d>;tag=2", "Call-ID: x", "CSeq: 7 INVITE",
             ] + (recordRoute.map { ["Record-Route: \($0)"] } ?? []))
@@ -276,7 +277,7 @@ import Testing
                 $var(e) = is_gruu("sip:bob@example.com;gr");
             }
             """#))
-        let run = h.run(invite(uri: "sip:bob@example.com", extra: ["Supported: timer, 100REL", "k: gruu"]))
+        let run = h.run(ScriptTestHarness.request(uri: "sip:bob@example.com", extra: ["Supported: timer, 100REL", "k: gruu"]))
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("b") == .int(-1))
         #expect(run.variable("c") == .int(-1))
@@ -287,9 +288,9 @@ import Testing
 
     @Test func dateHeaderCheck() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = hdr_date_check(60); }"#))
-        #expect(h.run(invite(extra: ["Date: Sat, 13 Nov 2010 23:29:00 GMT"])).variable("a") == .int(-4))
-        #expect(h.run(invite()).variable("a") == .int(-1))
+        #expect(h.run(ScriptTestHarness.request(extra: ["Date: Sat, 13 Nov 2010 23:29:00 GMT"])).variable("a") == .int(-4))
+        #expect(h.run(ScriptTestHarness.request()).variable("a") == .int(-1))
         let now = String(decoding: TextOpsRequest.dateHeader(time(nil)), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "")
-        #expect(h.run(invite(extra: [now])).variable("a") == .int(1))
+        #expect(h.run(ScriptTestHarness.request(extra: [now])).variable("a") == .int(1))
     }
 }

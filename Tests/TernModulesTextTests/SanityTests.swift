@@ -1,5 +1,6 @@
 import Foundation
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -21,14 +22,14 @@ import Testing
 
     @Test func aGoodRequestPasses() throws {
         let h = try #require(ModuleTestHarness(Self.script))
-        let run = h.run(invite(extra: ["Authorization: Digest username=\"alice\", realm=\"r\", nonce=\"n\", uri=\"sip:bob@example.com\", response=\"0123\""]))
+        let run = h.run(ScriptTestHarness.request(extra: ["Authorization: Digest username=\"alice\", realm=\"r\", nonce=\"n\", uri=\"sip:bob@example.com\", response=\"0123\""]))
         #expect(run.variable("passed") == .int(1))
         #expect(run.replies.isEmpty)
     }
 
     @Test func unsupportedProxyRequireGets420() throws {
         let h = try #require(ModuleTestHarness(Self.script))
-        let run = h.run(invite(extra: ["Proxy-Require: foo, bar"]))
+        let run = h.run(ScriptTestHarness.request(extra: ["Proxy-Require: foo, bar"]))
         // With autodrop (the default) the failure value 0 stops the script at once.
         #expect(run.outcome.exited)
         #expect(run.variable("after") == .int(0))
@@ -42,21 +43,21 @@ import Testing
 
     @Test func proxyRequireParameterListsAcceptedOptions() throws {
         let h = try #require(ModuleTestHarness(Self.script, parameters: #"modparam("sanity", "proxy_require", "foo, bar")"#))
-        let run = h.run(invite(extra: ["Proxy-Require: foo,bar"]))
+        let run = h.run(ScriptTestHarness.request(extra: ["Proxy-Require: foo,bar"]))
         #expect(run.variable("passed") == .int(1))
     }
 
     @Test func failuresAndTheirReplies() throws {
         let h = try #require(ModuleTestHarness(Self.script))
         let cases: [(SIPMessage, Int, String)] = [
-            (invite(uri: "http://example.com/x"), 400, "Bad Request URI"),
-            (invite(extra: ["Expires: 12abc"]), 400, "Expires value is illegal"),
-            (invite(extra: ["Expires: 99999999999"]), 400, "Expires value is illegal"),
-            (invite(extra: ["Authorization: Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:x\""]), 400, "Bad Auth Credentials"),
-            (invite(extra: ["Proxy-Authorization: Digest username=\"\", realm=\"r\", nonce=\"n\", uri=\"sip:x\", response=\"1\""]), 400, "Auth Empty User"),
-            (sip(["INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
+            (ScriptTestHarness.request(uri: "http://example.com/x"), 400, "Bad Request URI"),
+            (ScriptTestHarness.request(extra: ["Expires: 12abc"]), 400, "Expires value is illegal"),
+            (ScriptTestHarness.request(extra: ["Expires: 99999999999"]), 400, "Expires value is illegal"),
+            (ScriptTestHarness.request(extra: ["Authorization: Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:x\""]), 400, "Bad Auth Credentials"),
+            (ScriptTestHarness.request(extra: ["Proxy-Authorization: Digest username=\"\", realm=\"r\", nonce=\"n\", uri=\"sip:x\", response=\"1\""]), 400, "Auth Empty User"),
+            (ScriptTestHarness.message(["INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
                   "To: <sip:c@d>", "Call-ID: x", "CSeq: 1 BYE"]), 400, "CSeq method does not match request method"),
-            (sip(["INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
+            (ScriptTestHarness.message(["INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
                   "To: <sip:c@d>", "Call-ID: x", "CSeq: 4294967297 INVITE"]), 400, "CSeq number is illegal"),
         ]
         for (message, code, reason) in cases {
@@ -82,16 +83,16 @@ import Testing
     @Test func silentFailures() throws {
         let h = try #require(ModuleTestHarness(Self.script))
         // Kamailio 5.6.3: a non-Digest Authorization fails the digest check without a reply.
-        let basic = h.run(invite(extra: ["Authorization: Basic QWxhZGRpbjpvcGVu"]))
+        let basic = h.run(ScriptTestHarness.request(extra: ["Authorization: Basic QWxhZGRpbjpvcGVu"]))
         #expect(basic.outcome.exited)
         #expect(basic.variable("passed") == .int(0))
         #expect(basic.replies.isEmpty)
         // A repeated Call-ID cannot be answered either.
-        let twice = h.run(invite(extra: ["Call-ID: second"]))
+        let twice = h.run(ScriptTestHarness.request(extra: ["Call-ID: second"]))
         #expect(twice.variable("passed") == .int(0))
         #expect(twice.replies.isEmpty)
         // ACKs are never answered.
-        let ack = h.run(invite(method: "ACK", extra: ["Proxy-Require: foo"]))
+        let ack = h.run(ScriptTestHarness.request(method: "ACK", extra: ["Proxy-Require: foo"]))
         #expect(ack.variable("passed") == .int(0))
         #expect(ack.replies.isEmpty)
     }
@@ -100,7 +101,7 @@ import Testing
         // Kamailio 5.6.3 fails sanity_check() for every reply (it reads the reason phrase
         // where a request has its SIP version); the default config checks replies with 17604/6.
         let h = try #require(ModuleTestHarness(Self.script))
-        let reply = sip([
+        let reply = ScriptTestHarness.message([
             "SIP/2.0 200 OK", "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
             "To: <sip:c@d>;tag=2", "Call-ID: x", "CSeq: 1 INVITE",
         ])
@@ -115,7 +116,7 @@ import Testing
         let h = try #require(ModuleTestHarness(
             #"request_route { $var(r) = sanity_check("512"); $var(after) = 1; }"#,
             parameters: #"modparam("sanity", "autodrop", 0)"#))
-        let run = h.run(invite(extra: ["Proxy-Require: foo"]))
+        let run = h.run(ScriptTestHarness.request(extra: ["Proxy-Require: foo"]))
         #expect(run.variable("r") == .int(-1))
         #expect(run.variable("after") == .int(1))
         #expect(run.replies.first?.statusCode == 420)
@@ -128,19 +129,19 @@ import Testing
                 modparam("sanity", "noreply", 1)
                 modparam("sanity", "autodrop", 0)
                 """#))
-        let failing = h.run(invite(extra: ["Expires: x"]))
+        let failing = h.run(ScriptTestHarness.request(extra: ["Expires: x"]))
         #expect(failing.variable("f") == .int(1))
         #expect(failing.replies.count == 1)
         #expect(failing.replies.first?.reasonPhrase == "Expires value is illegal")
         // sanity_reply() with nothing prepared sends 500.
-        let passing = h.run(invite())
+        let passing = h.run(ScriptTestHarness.request())
         #expect(passing.replies.first?.statusCode == 500)
         #expect(passing.replies.first?.reasonPhrase == "Server Sanity Failure")
     }
 
     @Test func uriChecks() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(r) = sanity_check("1024", "$var(u)"); }"#, parameters: #"modparam("sanity", "autodrop", 0)"#))
-        let badContact = invite(extra: ["Contact: <http://example.com/>"])
+        let badContact = ScriptTestHarness.request(extra: ["Contact: <http://example.com/>"])
         let withContact = h.run(badContact)
         // $var(u) is 0 here: outside 1–15, so the call fails without checking.
         #expect(withContact.variable("r") == .int(-1))
@@ -149,13 +150,13 @@ import Testing
         let run = h8.run(badContact)
         #expect(run.variable("r") == .int(-1))
         #expect(run.replies.first?.reasonPhrase == "Bad Contact URI")
-        let tel = h8.run(invite(extra: ["Contact: <tel:+123>"]))
+        let tel = h8.run(ScriptTestHarness.request(extra: ["Contact: <tel:+123>"]))
         #expect(tel.variable("r") == .int(1))
     }
 
     @Test func duplicateTags() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(r) = sanity_check(4096); }"#, parameters: #"modparam("sanity", "autodrop", 0)"#))
-        let message = sip([
+        let message = ScriptTestHarness.message([
             "INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1",
             "From: <sip:a@b>;tag=1;tag=2", "To: <sip:c@d>", "Call-ID: x", "CSeq: 1 INVITE",
         ])

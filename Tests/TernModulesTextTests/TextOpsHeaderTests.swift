@@ -1,12 +1,13 @@
 import Foundation
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernModules
 
 /// textops header functions, checked on the bytes the message would be sent with.
 @Suite struct TextOpsHeaderTests {
-    let message = invite(extra: ["Subject: first", "X-A: 1", "Subject: second", "X-B: 2", "P-Custom: c"])
+    let message = ScriptTestHarness.request(extra: ["Subject: first", "X-A: 1", "Subject: second", "X-B: 2", "P-Custom: c"])
 
     @Test func appendAndInsertWithAndWithoutAnchor() throws {
         let h = try #require(ModuleTestHarness(#"""
@@ -21,7 +22,7 @@ import Testing
             """#))
         let run = h.run(message)
         for name in ["a", "b", "c", "d", "e", "f"] { #expect(run.variable(name) == .int(1), "\(name)") }
-        #expect(headerLines(try run.edited) == [
+        #expect(ScriptTestHarness.headerLines(try run.edited) == [
             "X-Top: 1", "X-Missing-Anchor-2: 1",
             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds", "Max-Forwards: 70", "To: <sip:bob@example.com>",
             "From: \"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774",
@@ -60,11 +61,11 @@ import Testing
             """#))
         let run = h.run(message)
         #expect(run.variable("a") == .int(1))
-        #expect(headerLines(try run.edited).last == "X-Orig: <sip:bob@example.com>")
+        #expect(ScriptTestHarness.headerLines(try run.edited).last == "X-Orig: <sip:bob@example.com>")
     }
 
     @Test func removeHeaderRemovesEveryLineOfThatName() throws {
-        let folded = sip([
+        let folded = ScriptTestHarness.message([
             "INVITE sip:bob@example.com SIP/2.0",
             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1",
             "v: SIP/2.0/UDP 192.0.2.11:5060;branch=z9hG4bK2",
@@ -83,18 +84,18 @@ import Testing
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("c") == .int(-1))
         // The compact form `v` is a Via too; the continuation line goes with its header.
-        #expect(headerLines(try run.edited) == ["From: <sip:a@b>;tag=1", "To: <sip:c@d>", "Call-ID: x", "CSeq: 1 INVITE", "X-Keep: 1", "Content-Length: 0"])
+        #expect(ScriptTestHarness.headerLines(try run.edited) == ["From: <sip:a@b>;tag=1", "To: <sip:c@d>", "Call-ID: x", "CSeq: 1 INVITE", "X-Keep: 1", "Content-Length: 0"])
     }
 
     @Test func removeByRegexAndExpression() throws {
         let re = try #require(ModuleTestHarness(#"request_route { $var(a) = remove_hf_re("^(x-|p-)"); $var(b) = remove_hf_re("^zz"); }"#)).run(message)
         #expect(re.variable("a") == .int(1))
         #expect(re.variable("b") == .int(-1))
-        #expect(!headerLines(try re.edited).contains { $0.hasPrefix("X-") || $0.hasPrefix("P-") })
+        #expect(!ScriptTestHarness.headerLines(try re.edited).contains { $0.hasPrefix("X-") || $0.hasPrefix("P-") })
 
         let exp = try #require(ModuleTestHarness(#"request_route { $var(a) = remove_hf_exp("^(x-|p-)", "^x-b$"); }"#)).run(message)
         #expect(exp.variable("a") == .int(1))
-        let lines = headerLines(try exp.edited)
+        let lines = ScriptTestHarness.headerLines(try exp.edited)
         #expect(lines.contains("X-B: 2"))
         #expect(!lines.contains("X-A: 1"))
         #expect(!lines.contains("P-Custom: c"))
@@ -116,7 +117,7 @@ import Testing
         #expect(run.variable("b") == .int(2))
         #expect(run.variable("c") == .int(1))
         #expect(run.variable("d") == .int(1))
-        let lines = headerLines(try run.edited)
+        let lines = ScriptTestHarness.headerLines(try run.edited)
         #expect(lines.contains("Subject: first"))
         #expect(!lines.contains("Subject: second"))
         #expect(!lines.contains("X-A: 1"))
@@ -136,7 +137,7 @@ import Testing
         #expect(run.variable("b") == .int(-2))
         #expect(run.variable("c") == .int(1))
         #expect(run.variable("d") == .int(-2))
-        #expect(!headerLines(try run.edited).contains { $0.hasPrefix("Subject") })
+        #expect(!ScriptTestHarness.headerLines(try run.edited).contains { $0.hasPrefix("Subject") })
         #expect(ModuleTestHarness.errors(#"request_route { remove_hf_match("X", "gt", "1"); }"#).first?.contains("unknown operator 'gt'") == true)
     }
 
@@ -155,7 +156,7 @@ import Testing
             """#))
         let run = h.run(message)
         for name in ["a", "b", "c", "d", "e", "f"] { #expect(run.variable(name) == .int(1), "\(name)") }
-        let lines = headerLines(try run.edited)
+        let lines = ScriptTestHarness.headerLines(try run.edited)
         #expect(!lines.contains { $0.hasPrefix("X-") || $0.hasPrefix("P-") })
     }
 
@@ -213,7 +214,7 @@ import Testing
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = append_time_to_request(); }"#))
         let run = h.run(message)
         #expect(run.variable("a") == .int(1))
-        let lines = headerLines(try run.edited)
+        let lines = ScriptTestHarness.headerLines(try run.edited)
         #expect(lines[0].hasPrefix("Via: "))
         #expect(lines[1].hasPrefix("Date: ") && lines[1].hasSuffix(" GMT"))
     }

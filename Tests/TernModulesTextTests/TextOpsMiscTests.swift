@@ -1,5 +1,6 @@
 import Foundation
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -16,20 +17,20 @@ import Testing
             }
             """#))
         // Kamailio 5.6.3: a body without Content-Type counts as application/sdp.
-        let noType = h.run(invite(body: "v=0\r\n"))
+        let noType = h.run(ScriptTestHarness.request(body: "v=0\r\n"))
         #expect(noType.variable("any") == .int(1))
         #expect(noType.variable("sdp") == .int(1))
         #expect(noType.variable("foo") == .int(-1))
         // Kamailio 5.6.3: without Content-Length there is no body, whatever follows the headers.
-        let noLength = h.run(invite(body: "v=0\r\n", contentLength: false))
+        let noLength = h.run(ScriptTestHarness.request(body: "v=0\r\n", contentLength: false))
         #expect(noLength.variable("any") == .int(-1))
         #expect(noLength.variable("sdp") == .int(-1))
         // Kamailio 5.6.3: two subtypes it does not know compare equal.
-        let other = h.run(invite(extra: ["Content-Type: application/bar"], body: "x"))
+        let other = h.run(ScriptTestHarness.request(extra: ["Content-Type: application/bar"], body: "x"))
         #expect(other.variable("any") == .int(1))
         #expect(other.variable("sdp") == .int(-1))
         #expect(other.variable("foo") == .int(1))
-        let empty = h.run(invite())
+        let empty = h.run(ScriptTestHarness.request())
         #expect(empty.variable("any") == .int(-1))
     }
 
@@ -41,16 +42,16 @@ import Testing
     /// headers (the old one removed), then "hello alice".
     @Test func setBodyReplacesBodyAndType() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = set_body("hello $fU", "text/plain"); }"#))
-        let run = h.run(invite(extra: ["Content-Type: application/sdp"], body: "v=0\r\n"))
+        let run = h.run(ScriptTestHarness.request(extra: ["Content-Type: application/sdp"], body: "v=0\r\n"))
         #expect(run.variable("a") == .int(1))
         let edited = try run.edited
         #expect(edited.hasSuffix("\r\n\r\nhello alice"))
-        let lines = headerLines(edited)
+        let lines = ScriptTestHarness.headerLines(edited)
         #expect(lines.contains("Content-Type: text/plain"))
         #expect(!lines.contains("Content-Type: application/sdp"))
         #expect(lines.contains("Content-Length: 11"))
 
-        let noBody = h.run(invite())
+        let noBody = h.run(ScriptTestHarness.request())
         #expect(noBody.variable("a") == .int(1))
         #expect(try noBody.edited.hasSuffix("Content-Type: text/plain\r\n\r\nhello alice"))
     }
@@ -68,17 +69,17 @@ import Testing
                 $var(r) = is_method("INVITE|BYE");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         // Kamailio 5.6.3: is_method("invite") matches an INVITE; FOO does not.
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("b") == .int(1))
         #expect(run.variable("c") == .int(-1))
         #expect(run.variable("d") == .int(1))
         #expect(run.variable("e") == .int(-1))
-        let foo = h.run(invite(method: "FOO"))
+        let foo = h.run(ScriptTestHarness.request(method: "FOO"))
         #expect(foo.variable("e") == .int(1))
         #expect(foo.variable("a") == .int(-1))
-        let reply = sip([
+        let reply = ScriptTestHarness.message([
             "SIP/2.0 200 OK", "Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
             "To: <sip:c@d>;tag=2", "Call-ID: x", "CSeq: 7 BYE",
         ])
@@ -95,12 +96,12 @@ import Testing
         let h = try #require(ModuleTestHarness(#"""
             request_route { $var(id) = is_privacy("id"); $var(user) = is_privacy("user"); }
             """#))
-        let run = h.run(invite(extra: ["Privacy: header; id"]))
+        let run = h.run(ScriptTestHarness.request(extra: ["Privacy: header; id"]))
         #expect(run.variable("id") == .int(1))
         #expect(run.variable("user") == .int(-1))
-        #expect(h.run(invite()).variable("id") == .int(-1))
+        #expect(h.run(ScriptTestHarness.request()).variable("id") == .int(-1))
         // `none` may not be combined with other values: the header is invalid.
-        #expect(h.run(invite(extra: ["Privacy: none;id"])).variable("id") == .int(-1))
+        #expect(h.run(ScriptTestHarness.request(extra: ["Privacy: none;id"])).variable("id") == .int(-1))
         #expect(ModuleTestHarness.errors(#"request_route { is_privacy("secret"); }"#).first?.contains("not a privacy value") == true)
     }
 
@@ -118,7 +119,7 @@ import Testing
                 $var(n) = str_find("", "");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(-2))
         #expect(run.variable("b") == .int(-1))
         #expect(run.variable("c") == .int(1))
@@ -144,7 +145,7 @@ import Testing
                 $var(y) = cmp_str("", "a");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("p") == .int(1))
         #expect(run.variable("q") == .int(-1))
         #expect(run.variable("r") == .int(-1))
@@ -166,7 +167,7 @@ import Testing
                 $var(c) = regex_substring("user=alice", "user=([a-z]+)", 2, 2, "$var(none)");
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("out") == .string("alice"))
         #expect(run.variable("b") == .int(-2))
@@ -177,7 +178,7 @@ import Testing
 /// is_audio_on_hold over SDP bodies; every value was checked with Kamailio 5.6.3 on the same SDP.
 @Suite struct AudioHoldTests {
     func sdp(_ lines: [String], type: String = "application/sdp") -> SIPMessage {
-        invite(extra: ["Content-Type: \(type)"], body: lines.joined(separator: "\r\n") + "\r\n")
+        ScriptTestHarness.request(extra: ["Content-Type: \(type)"], body: lines.joined(separator: "\r\n") + "\r\n")
     }
 
     let session = ["v=0", "o=alice 1 1 IN IP4 192.0.2.10", "s=-", "t=0 0"]
@@ -210,19 +211,19 @@ import Testing
 
     @Test func keepsTheFirstPartOfTheType() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(r) = filter_body("application/sdp"); $var(t) = filter_body("image/png"); }"#))
-        let run = h.run(invite(extra: [#"Content-Type: multipart/mixed;boundary="b1""#], body: body))
+        let run = h.run(ScriptTestHarness.request(extra: [#"Content-Type: multipart/mixed;boundary="b1""#], body: body))
         #expect(run.variable("r") == .int(1))
         #expect(run.variable("t") == .int(-1))
         // Kamailio 5.6.3 forwards exactly this body, Content-Type unchanged, Content-Length 27.
         let edited = try run.edited
         #expect(edited.hasSuffix("\r\n\r\nv=0\r\nm=audio 4000 RTP/AVP 0"))
-        #expect(headerLines(edited).contains(#"Content-Type: multipart/mixed;boundary="b1""#))
-        #expect(headerLines(edited).contains("Content-Length: 27"))
+        #expect(ScriptTestHarness.headerLines(edited).contains(#"Content-Type: multipart/mixed;boundary="b1""#))
+        #expect(ScriptTestHarness.headerLines(edited).contains("Content-Length: 27"))
     }
 
     @Test func onlyMultipartMixed() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(r) = filter_body("text/plain"); }"#))
-        #expect(h.run(invite(extra: ["Content-Type: text/plain"], body: "hello")).variable("r") == .int(-1))
-        #expect(h.run(invite()).variable("r") == .int(-1))
+        #expect(h.run(ScriptTestHarness.request(extra: ["Content-Type: text/plain"], body: "hello")).variable("r") == .int(-1))
+        #expect(h.run(ScriptTestHarness.request()).variable("r") == .int(-1))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernModules
@@ -7,7 +8,7 @@ import Testing
 /// textops search, search_body, search_hf, search_append*, replace* and subst*: return values
 /// and the bytes of the message as it would be sent.
 @Suite struct TextOpsSearchReplaceTests {
-    let subject = invite(extra: ["Subject: Hello World", "X-Tag: one", "X-Tag: two"], body: "v=0\r\no=alice 1 1 IN IP4 192.0.2.10\r\n")
+    let subject = ScriptTestHarness.request(extra: ["Subject: Hello World", "X-Tag: one", "X-Tag: two"], body: "v=0\r\no=alice 1 1 IN IP4 192.0.2.10\r\n")
 
     @Test func searchIsCaseInsensitiveAndSeesTheFirstLine() throws {
         let h = try #require(ModuleTestHarness("""
@@ -49,7 +50,7 @@ import Testing
 
     @Test func searchBodyOfMessageWithoutBodyFails() throws {
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = search_body("."); $var(b) = search_append_body(".", "x"); }"#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(-1))
         #expect(run.variable("b") == .int(-1))
         #expect(run.context.edits.isEmpty)
@@ -121,13 +122,13 @@ import Testing
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = replace_all("^X-Tag", "X-Label"); }"#))
         let run = h.run(subject)
         #expect(run.variable("a") == .int(1))
-        let lines = headerLines(try run.edited)
+        let lines = ScriptTestHarness.headerLines(try run.edited)
         #expect(lines.contains("X-Label: one"))
         #expect(lines.contains("X-Label: two"))
     }
 
     @Test func replaceBodyVariants() throws {
-        let message = invite(extra: ["Content-Type: application/sdp"], body: "a=1\r\na=2\r\nb=3\r\n")
+        let message = ScriptTestHarness.request(extra: ["Content-Type: application/sdp"], body: "a=1\r\na=2\r\nb=3\r\n")
         let first = try #require(ModuleTestHarness(#"request_route { $var(a) = replace_body("^a=", "x="); }"#)).run(message)
         #expect(first.variable("a") == .int(1))
         #expect(try first.edited.hasSuffix("\r\n\r\nx=1\r\na=2\r\nb=3\r\n"))
@@ -141,7 +142,7 @@ import Testing
     }
 
     @Test func replaceHeadersStopsBeforeTheBody() throws {
-        let message = invite(extra: ["X-A: target"], body: "target\r\n")
+        let message = ScriptTestHarness.request(extra: ["X-A: target"], body: "target\r\n")
         let h = try #require(ModuleTestHarness(#"request_route { $var(a) = replace_hdrs("target", "hit"); $var(b) = replace_hdrs("^v=", "x"); }"#))
         let run = h.run(message)
         #expect(run.variable("a") == .int(1))
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func replaceStringFamily() throws {
-        let message = invite(extra: ["X-A: aXa", "X-B: aXa"], body: "aXa\r\n")
+        let message = ScriptTestHarness.request(extra: ["X-A: aXa", "X-B: aXa"], body: "aXa\r\n")
         let h = try #require(ModuleTestHarness(#"""
             request_route {
                 $var(x) = "X";
@@ -196,7 +197,7 @@ import Testing
         #expect(run.variable("b") == .int(1))
         // Without `i` the regex is case-sensitive.
         #expect(run.variable("c") == .int(-1))
-        let lines = headerLines(try run.edited)
+        let lines = ScriptTestHarness.headerLines(try run.edited)
         #expect(lines.contains("Subject: World Hello"))
         #expect(lines.contains("X-Tag: <one>"))
         #expect(lines.contains("X-Tag: <two>"))
@@ -206,7 +207,7 @@ import Testing
         // Kamailio 5.6.3 turns "Subject: a" into "Subject: a\r from alice\n" with this
         // expression: `$` matches before LF, so `(.*)` takes the CR.
         let plain = try #require(ModuleTestHarness(#"request_route { subst('/^Subject: (.*)$/Subject: \1 from alice/'); }"#))
-        let run = plain.run(invite(extra: ["Subject: a"]))
+        let run = plain.run(ScriptTestHarness.request(extra: ["Subject: a"]))
         #expect(try run.edited.contains("Subject: a\r from alice\nContent-Length: 0\r\n"))
     }
 
@@ -241,7 +242,7 @@ import Testing
                 $var(d) = subst('/bob/\u/');
             }
             """#))
-        let run = h.run(invite())
+        let run = h.run(ScriptTestHarness.request())
         #expect(run.variable("a") == .int(1))
         #expect(run.variable("ru1") == .string("sip:bob-x@example.com;u=1"))
         #expect(run.variable("b") == .int(1))
@@ -249,7 +250,7 @@ import Testing
         #expect(run.variable("c") == .int(-1))
         // `\u` is the current R-URI; the request line itself is rewritten when the message is sent.
         #expect(run.variable("d") == .int(1))
-        #expect(headerLines(try run.edited).contains("To: <sip:sip:+4930123@example.com;u=1@example.com>"))
+        #expect(ScriptTestHarness.headerLines(try run.edited).contains("To: <sip:sip:+4930123@example.com;u=1@example.com>"))
     }
 
     @Test func substSyntaxErrorsAreConfigErrors() {

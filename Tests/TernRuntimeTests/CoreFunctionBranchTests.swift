@@ -4,6 +4,7 @@
 // q "2" fails with -1, q "0.1234" is stored as 0.123.
 import SIPCore
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernRuntime
@@ -60,7 +61,7 @@ import Testing
         let errors = CoreScript.errors("request_route { append_branch(\"sip:b@h\", \"2\"); }")
         #expect(errors == ["append_branch: bad q value '2' (0 to 1, three decimals)"])
         guard let script = CoreScript("request_route { append_branch(\"sip:b@h\", \"$hdr(X-Q)\"); }") else { return }
-        let run = script.run(CoreScript.request(extra: ["X-Q: 1.5"]))
+        let run = script.run(ScriptTestHarness.request(extra: ["X-Q: 1.5"]))
         #expect(run.outcome.returnCode == -1)
         #expect(run.context.branches.isEmpty)
         #expect(run.log.texts == ["append_branch: cannot parse the q value '1.5' (main.cfg:1:17)"])

@@ -1,5 +1,6 @@
 // Kamailio's core statistic names (kex/core_stats.c in 5.6.3) and how received messages count.
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernRuntime
@@ -29,11 +30,11 @@ import Testing
     @Test func requestsCountByMethod() {
         let registry = StatisticsRegistry()
         let statistics = KamailioCoreStatistics(registry)
-        statistics.countReceivedRequest(CoreScript.request(method: "INVITE"))
-        statistics.countReceivedRequest(CoreScript.request(method: "INVITE"))
-        statistics.countReceivedRequest(CoreScript.request(method: "OPTIONS"))
-        statistics.countReceivedRequest(CoreScript.request(method: "FOO"))
-        statistics.countReceivedRequest(CoreScript.request(method: "KDMQ"))
+        statistics.countReceivedRequest(ScriptTestHarness.request(method: "INVITE"))
+        statistics.countReceivedRequest(ScriptTestHarness.request(method: "INVITE"))
+        statistics.countReceivedRequest(ScriptTestHarness.request(method: "OPTIONS"))
+        statistics.countReceivedRequest(ScriptTestHarness.request(method: "FOO"))
+        statistics.countReceivedRequest(ScriptTestHarness.request(method: "KDMQ"))
         #expect(registry.lookup("rcv_requests_invite")?.current == 2)
         #expect(registry.lookup("rcv_requests_options")?.current == 1)
         #expect(registry.lookup("unsupported_methods")?.current == 1)
@@ -42,11 +43,11 @@ import Testing
     @Test func repliesCountByClassCodeAndMethod() {
         let registry = StatisticsRegistry()
         let statistics = KamailioCoreStatistics(registry)
-        statistics.countReceivedReply(CoreScript.reply(status: 180))
-        statistics.countReceivedReply(CoreScript.reply(status: 100))
-        statistics.countReceivedReply(CoreScript.reply(status: 486))
-        statistics.countReceivedReply(CoreScript.reply(status: 200, method: "REGISTER"))
-        statistics.countReceivedReply(CoreScript.reply(status: 200, method: "OPTIONS"))
+        statistics.countReceivedReply(ScriptTestHarness.reply(status: 180))
+        statistics.countReceivedReply(ScriptTestHarness.reply(status: 100))
+        statistics.countReceivedReply(ScriptTestHarness.reply(status: 486))
+        statistics.countReceivedReply(ScriptTestHarness.reply(status: 200, method: "REGISTER"))
+        statistics.countReceivedReply(ScriptTestHarness.reply(status: 200, method: "OPTIONS"))
         let value = { (name: String) in registry.lookup(name)?.current }
         #expect(value("rcv_replies_1xx") == 2)
         #expect(value("rcv_replies_18x") == 1)

@@ -4,54 +4,26 @@
 import Logging
 import SIPCore
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernRuntime
 
-/// Log lines a script wrote, in order.
-final class CoreFunctionLogRecorder: @unchecked Sendable {
-    private(set) var lines: [(level: Logger.Level, text: String)] = []
-    func append(_ level: Logger.Level, _ text: String) { lines.append((level, text)) }
-    var texts: [String] { lines.map(\.text) }
-}
-
-struct CoreFunctionLogHandler: LogHandler {
-    let recorder: CoreFunctionLogRecorder
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        recorder.append(event.level, "\(event.message)")
-    }
-}
-
-final class DiscardingReplyChannel: ReplyChannel, @unchecked Sendable {
-    func send(_ bytes: [UInt8]) {}
-}
-
-/// A script made of core functions only, compiled once.
+/// A script made of core functions only, compiled once (ScriptTestHarness with no modules).
 struct CoreScript {
-    let config: LoadedConfig
+    let harness: ScriptTestHarness
 
     init?(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         switch CoreScript.load(text) {
-        case .success(let config): self.config = config
+        case .success(let harness): self.harness = harness
         case .failure(let list):
             Issue.record("config did not load:\n\(list)", sourceLocation: sourceLocation)
             return nil
         }
     }
 
-    static func load(_ text: String) -> Result<LoadedConfig, DiagnosticList> {
-        ConfigLoader.load(
-            ConfigLoadRequest(path: "main.cfg"),
-            symbols: ScriptSymbols(availableModules: [], coreFunctions: CoreFunctions.all),
-            provider: InMemorySourceProvider(files: ["main.cfg": text]))
+    static func load(_ text: String) -> Result<ScriptTestHarness, DiagnosticList> {
+        ScriptTestHarness.load(text, modules: [], coreFunctions: CoreFunctions.all)
     }
 
     /// The error messages of a script that must not load.
@@ -68,53 +40,15 @@ struct CoreScript {
     struct Run {
         let outcome: RouteOutcome
         let context: ScriptContext
-        let log: CoreFunctionLogRecorder
+        let log: CapturedLog
     }
 
-    func run(_ message: SIPMessage = CoreScript.request(), route: RouteKind = .request, logLevel: Logger.Level = .trace,
+    /// Runs on a fresh worker whose log lines at `logLevel` and above are kept.
+    func run(_ message: SIPMessage = ScriptTestHarness.request(), route: RouteKind = .request, logLevel: Logger.Level = .trace,
              prepare: (ScriptContext) -> Void = { _ in }) -> Run {
-        let recorder = CoreFunctionLogRecorder()
-        let logger = Logger(label: "script") { _ in CoreFunctionLogHandler(recorder: recorder, logLevel: logLevel) }
-        let receive = ReceiveInfo(
-            proto: .udp, source: SocketAddressText(ip: "192.0.2.10", port: 5060),
-            local: SocketAddressText(ip: "127.0.0.1", port: 5070), reply: DiscardingReplyChannel())
-        let context = ScriptContext(message: message, receive: receive, worker: WorkerScriptState(logger: logger), routeType: route.routeType)
-        prepare(context)
-        let outcome = config.script.run(route, context)
-        return Run(outcome: outcome, context: context, log: recorder)
-    }
-
-    static func request(uri: String = "sip:bob@example.com", method: String = "INVITE", extra: [String] = []) -> SIPMessage {
-        let lines = [
-            "\(method) \(uri) SIP/2.0",
-            "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds",
-            "Max-Forwards: 70",
-            "To: <sip:bob@example.com>",
-            "From: \"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774",
-            "Call-ID: a84b4c76e66710@pc33.atlanta.example.com",
-            "CSeq: 314159 \(method)",
-        ] + extra + ["Content-Length: 0"]
-        return parse(lines.joined(separator: "\r\n") + "\r\n\r\n")
-    }
-
-    static func reply(status: Int = 200, method: String = "INVITE") -> SIPMessage {
-        parse([
-            "SIP/2.0 \(status) Whatever",
-            "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds",
-            "To: <sip:bob@example.com>;tag=a6c85cf",
-            "From: <sip:alice@atlanta.example.com>;tag=1928301774",
-            "Call-ID: a84b4c76e66710",
-            "CSeq: 314159 \(method)",
-            "Content-Length: 0",
-        ].joined(separator: "\r\n") + "\r\n\r\n")
-    }
-
-    private static func parse(_ text: String) -> SIPMessage {
-        do {
-            return try SIPMessage.parse(Array(text.utf8))
-        } catch {
-            fatalError("test message does not parse: \(error)")
-        }
+        let log = CapturedLog()
+        let run = harness.run(message, route: route, worker: WorkerScriptState(logger: log.logger(level: logLevel)), prepare: prepare)
+        return Run(outcome: run.outcome, context: run.context, log: log)
     }
 }
 

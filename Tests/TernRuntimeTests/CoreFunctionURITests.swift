@@ -3,6 +3,7 @@
 // between them), so the tables are Kamailio's behaviour, not ours.
 import SIPCore
 import TernScript
+import TernTestSupport
 import Testing
 
 @testable import TernRuntime
@@ -41,7 +42,7 @@ import Testing
     @Test(arguments: rewrites)
     func rewriteMatchesKamailio(call: String, expected: String) {
         guard let script = CoreScript("request_route { \(call); }") else { return }
-        let run = script.run(CoreScript.request(uri: Self.full))
+        let run = script.run(ScriptTestHarness.request(uri: Self.full))
         #expect(run.context.newRequestURI == expected)
         #expect(run.outcome.returnCode == 1)
     }
@@ -54,10 +55,10 @@ import Testing
                 prefix("+1");
             }
             """) else { return }
-        let run = script.run(CoreScript.request(uri: Self.full))
+        let run = script.run(ScriptTestHarness.request(uri: Self.full))
         #expect(run.context.newRequestURI == "sip:+1alice@b.example.org")
         guard let revert = CoreScript("request_route { seturi(\"sip:x@y\"); revert_uri(); }") else { return }
-        #expect(revert.run(CoreScript.request(uri: Self.full)).context.newRequestURI == nil)
+        #expect(revert.run(ScriptTestHarness.request(uri: Self.full)).context.newRequestURI == nil)
     }
 
     @Test func telURIGetsSipSchemeAndUserPhoneWithAHost() {
@@ -77,7 +78,7 @@ import Testing
     @Test func userphoneLeavesAUserPhoneURIAlone() {
         guard let script = CoreScript("request_route { userphone(); }") else { return }
         let uri = "sip:+123@gw;user=phone"
-        #expect(script.run(CoreScript.request(uri: uri)).context.newRequestURI == uri)
+        #expect(script.run(ScriptTestHarness.request(uri: uri)).context.newRequestURI == uri)
     }
 
     @Test func prefixAndStripWithoutUser() {
@@ -94,7 +95,7 @@ import Testing
 
     @Test func aPortIsKeptAsWritten() {
         guard let script = CoreScript("request_route { setuser(\"x\"); }") else { return }
-        #expect(script.run(CoreScript.request(uri: "sip:a@[2001:db8::1]:05060;lr")).context.newRequestURI == "sip:x@[2001:db8::1]:05060;lr")
+        #expect(script.run(ScriptTestHarness.request(uri: "sip:a@[2001:db8::1]:05060;lr")).context.newRequestURI == "sip:x@[2001:db8::1]:05060;lr")
     }
 
     @Test func aBadURIIsAnErrorLoggedOnceAndTheScriptGoesOn() {
@@ -114,7 +115,7 @@ import Testing
 
     @Test func aReplyHasNoRequestURI() {
         guard let script = CoreScript("reply_route { setuser(\"x\"); }") else { return }
-        let run = script.run(CoreScript.reply(), route: .coreReply)
+        let run = script.run(ScriptTestHarness.reply(), route: .coreReply)
         #expect(run.outcome.returnCode == -1)
         #expect(run.context.newRequestURI == nil)
     }

@@ -64,9 +64,9 @@ import Testing
     }
 
     @Test func debugScaleMapsToLogLevels() {
-        #expect(StderrLogHandler.level(forDebug: -1) == .error)
-        #expect(StderrLogHandler.level(forDebug: 0) == .warning)
-        #expect(StderrLogHandler.level(forDebug: 2) == .info)
-        #expect(StderrLogHandler.level(forDebug: 3) == .debug)
+        #expect(ScriptLogLevel.level(-1) == .error)
+        #expect(ScriptLogLevel.level(0) == .warning)
+        #expect(ScriptLogLevel.level(2) == .info)
+        #expect(ScriptLogLevel.level(3) == .debug)
     }
 }

@@ -1,13 +1,8 @@
 import SIPCore
+import TernTestSupport
 import Testing
 
 @testable import TernScript
-
-/// Replies sent by the code under test, kept for inspection.
-final class RecordingReplyChannel: ReplyChannel, @unchecked Sendable {
-    var sent: [[UInt8]] = []
-    func send(_ bytes: [UInt8]) { sent.append(bytes) }
-}
 
 /// Values the test module's `record(...)` function saw, in order.
 final class Recorder: @unchecked Sendable {
@@ -62,8 +57,7 @@ func makeContext(
     source: SocketAddressText = SocketAddressText(ip: "192.0.2.10", port: 5062),
     local: SocketAddressText = SocketAddressText(ip: "127.0.0.1", port: 5070), proto: TransportProtocol = .udp
 ) -> ScriptContext {
-    let receive = ReceiveInfo(proto: proto, source: source, local: local, reply: RecordingReplyChannel())
-    return ScriptContext(message: message, receive: receive, worker: worker, routeType: .request)
+    ScriptTestHarness.context(message, worker: worker, proto: proto, source: source, local: local)
 }
 
 /// Module declarations for tests: `sl` as the stateless benchmark needs it, `tm` with route-type

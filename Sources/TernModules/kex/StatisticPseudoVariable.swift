@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TernRuntime
 import TernScript
 
@@ -13,7 +8,7 @@ import TernScript
 enum StatisticPseudoVariable {
     static func declaration(statistics: @escaping @Sendable () -> StatisticsRegistry?) -> PseudoVariableDeclaration {
         PseudoVariableDeclaration(name: "stat", innerName: .required) { binding throws(Diagnostic) in
-            let name = trimmed(binding.inner ?? "")
+            let name = Substring(binding.inner ?? "").trimmingCharacters(in: " \t")
             guard !name.isEmpty else { throw binding.error("$stat needs a statistic name") }
             let warning = UnknownStatisticWarning()
             let isMemoryFigure = HeapFigures.statisticNames.contains(name)
@@ -25,35 +20,18 @@ enum StatisticPseudoVariable {
             })
         }
     }
-
-    private static func trimmed(_ text: String) -> String {
-        var s = Substring(text)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
 }
 
 /// Whether an unknown name is being read for the first time (from any worker thread).
 final class UnknownStatisticWarning: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = Lock()
     private var done = false
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
     func isFirst() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if done { return false }
-        done = true
-        return true
+        lock.withLock {
+            if done { return false }
+            done = true
+            return true
+        }
     }
 }

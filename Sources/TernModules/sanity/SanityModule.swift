@@ -116,12 +116,3 @@ struct SanityMask {
         constant ?? argument.evaluateInt(ctx)
     }
 }
-
-private extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        var s = self
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}

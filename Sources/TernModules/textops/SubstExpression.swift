@@ -3,6 +3,7 @@
 // groups, `\u` the current R-URI, `\n` `\r` `\t` `\\` escapes; flags `i` (ignore case),
 // `g` (every match), `s` (`.` crosses line ends).
 import SIPCore
+import TernScript
 
 struct SubstExpression: Sendable {
     enum Piece: Sendable {
@@ -21,7 +22,7 @@ struct SubstExpression: Sendable {
         var bytes: [UInt8]
     }
 
-    let regex: ExtendedRegex
+    let regex: POSIXRegex
     let pieces: [Piece]
     let global: Bool
     /// Highest group the replacement refers to.
@@ -98,7 +99,7 @@ struct SubstExpression: Sendable {
             }
         }
         do {
-            regex = try ExtendedRegex(pattern, caseInsensitive: caseInsensitive, newlineSensitive: newlineSensitive)
+            regex = try POSIXRegex(pattern, caseInsensitive: caseInsensitive, newlineSensitive: newlineSensitive)
         } catch {
             throw SyntaxError(message: "bad regular expression '\(pattern)': \(error.message)")
         }

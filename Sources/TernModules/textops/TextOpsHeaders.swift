@@ -135,7 +135,7 @@ enum TextOpsHeaders {
         return count
     }
 
-    private static func removeMatchingNames(_ ctx: ScriptContext, _ match: ExtendedRegex, _ skip: ExtendedRegex) -> Int {
+    private static func removeMatchingNames(_ ctx: ScriptContext, _ match: POSIXRegex, _ skip: POSIXRegex) -> Int {
         removeHeaders(ctx) { field, bytes in
             !skip.matches(bytes, field.nameRange) && match.matches(bytes, field.nameRange)
         } > 0 ? 1 : -1
@@ -169,10 +169,10 @@ enum TextOpsHeaders {
         if let constantOp = op.constantValue, ValueTest.Operator(constantOp) == nil {
             throw .error("remove_hf_match: unknown operator '\(constantOp)' (use eq, ne, in or re)", at: args[1].location)
         }
-        var constantRegex: ExtendedRegex?
+        var constantRegex: POSIXRegex?
         if let constantOp = op.constantValue, ValueTest.Operator(constantOp) == .regex, let pattern = value.constantValue {
             do {
-                constantRegex = try ExtendedRegex(pattern)
+                constantRegex = try POSIXRegex.moduleArgument(pattern)
             } catch {
                 throw .error("remove_hf_match: bad regular expression '\(pattern)': \(error.message)", at: args[2].location)
             }
@@ -206,14 +206,14 @@ struct ValueTest {
 
     let op: Operator
     let value: [UInt8]
-    let regex: ExtendedRegex?
+    let regex: POSIXRegex?
 
-    init?(_ opText: String, _ valueText: String, compiled: ExtendedRegex?) {
+    init?(_ opText: String, _ valueText: String, compiled: POSIXRegex?) {
         guard let op = Operator(opText) else { return nil }
         self.op = op
         value = Array(valueText.utf8)
         if op == .regex {
-            guard let r = compiled ?? (try? ExtendedRegex(valueText)) else { return nil }
+            guard let r = compiled ?? (try? POSIXRegex.moduleArgument(valueText)) else { return nil }
             regex = r
         } else {
             regex = nil
@@ -233,14 +233,14 @@ struct ValueTest {
 /// A regex given as a string that may hold pseudo-variables: compiled once when constant,
 /// else for each message.
 struct DynamicRegex {
-    private let constant: ExtendedRegex?
+    private let constant: POSIXRegex?
     private let format: FormatString
 
     init(_ argument: ScriptArgument, _ function: String) throws(Diagnostic) {
         format = try argument.formatString()
         if let pattern = format.constantValue {
             do {
-                constant = try ExtendedRegex(pattern)
+                constant = try POSIXRegex.moduleArgument(pattern)
             } catch {
                 throw .error("\(function): bad regular expression '\(pattern)': \(error.message)", at: argument.location)
             }
@@ -249,11 +249,11 @@ struct DynamicRegex {
         }
     }
 
-    func regex(_ ctx: ScriptContext) -> ExtendedRegex? {
+    func regex(_ ctx: ScriptContext) -> POSIXRegex? {
         if let constant { return constant }
         let pattern = format.evaluate(ctx)
         do {
-            return try ExtendedRegex(pattern)
+            return try POSIXRegex.moduleArgument(pattern)
         } catch {
             ctx.worker.logger.error("bad regular expression '\(pattern)': \(error.message)")
             return nil

@@ -29,12 +29,12 @@ enum TextOpsRoutes {
 /// Load-time argument checks shared by the textops functions (Kamailio's fixups).
 enum TextOpsArguments {
     /// A constant regular expression, compiled once: case-insensitive, `^`/`$` at line ends.
-    static func regex(_ argument: ScriptArgument, _ function: String, newlineSensitive: Bool = true) throws(Diagnostic) -> ExtendedRegex {
+    static func regex(_ argument: ScriptArgument, _ function: String, newlineSensitive: Bool = true) throws(Diagnostic) -> POSIXRegex {
         guard let pattern = argument.literalText else {
             throw .error("\(function): the regular expression must be a constant string", at: argument.location)
         }
         do {
-            return try ExtendedRegex(pattern, caseInsensitive: true, newlineSensitive: newlineSensitive)
+            return try POSIXRegex(pattern, caseInsensitive: true, newlineSensitive: newlineSensitive)
         } catch {
             throw .error("\(function): bad regular expression '\(pattern)': \(error.message)", at: argument.location)
         }

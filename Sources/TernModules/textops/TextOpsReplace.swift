@@ -52,7 +52,7 @@ enum TextOpsReplace {
         }
     }
 
-    static func replaceFirst(_ ctx: ScriptContext, _ regex: ExtendedRegex, _ range: Range<Int>, _ text: [UInt8]) -> Int {
+    static func replaceFirst(_ ctx: ScriptContext, _ regex: POSIXRegex, _ range: Range<Int>, _ text: [UInt8]) -> Int {
         guard let match = ctx.message.bytes.withUnsafeBufferPointer({ regex.firstMatchRange(in: $0, range) }) else { return -1 }
         ctx.edits.replace(match, with: text)
         return 1
@@ -62,7 +62,7 @@ enum TextOpsReplace {
     /// line break (`restartLines`). An empty match is an error (the regex could loop forever);
     /// the replacements made before it stay, as in Kamailio.
     static func replaceAll(
-        _ ctx: ScriptContext, _ regex: ExtendedRegex, _ range: Range<Int>, _ text: [UInt8], restartLines: Bool, function: String
+        _ ctx: ScriptContext, _ regex: POSIXRegex, _ range: Range<Int>, _ text: [UInt8], restartLines: Bool, function: String
     ) -> Int {
         let bytes = ctx.message.bytes
         var result = -1

@@ -47,7 +47,7 @@ enum TextOpsSearch {
         ]
     }
 
-    private static func appendAfterMatch(_ ctx: ScriptContext, _ regex: ExtendedRegex, _ range: Range<Int>, _ text: [UInt8]) -> Int {
+    private static func appendAfterMatch(_ ctx: ScriptContext, _ regex: POSIXRegex, _ range: Range<Int>, _ text: [UInt8]) -> Int {
         guard let match = ctx.message.bytes.withUnsafeBufferPointer({ regex.firstMatchRange(in: $0, range) }) else { return -1 }
         ctx.edits.insert(text, at: match.upperBound)
         return 1
@@ -55,7 +55,7 @@ enum TextOpsSearch {
 
     /// search_hf: any header of that name may match ('a', the default), or only the first
     /// ('f') or the last ('l') is tried.
-    static func searchHeader(_ message: SIPMessage, _ header: HeaderNameMatcher, _ regex: ExtendedRegex, _ which: HeaderOccurrence) -> Int {
+    static func searchHeader(_ message: SIPMessage, _ header: HeaderNameMatcher, _ regex: POSIXRegex, _ which: HeaderOccurrence) -> Int {
         let bytes = message.bytes
         var last: SIPHeaderField?
         for field in message.headers where header.matches(field, in: bytes) {

@@ -36,17 +36,18 @@ enum TextOpsStrings {
             FunctionDeclaration(name: "search_str", argumentCounts: 2...2, routeTypes: .any) { args, _ throws(Diagnostic) in
                 let text = try args[0].formatString()
                 let pattern = try args[1].formatString()
-                let constant = pattern.constantValue.flatMap { try? ExtendedRegex($0) }
+                let constant = pattern.constantValue.flatMap { try? POSIXRegex.moduleArgument($0) }
                 return { ctx in
                     let p = constant?.pattern ?? pattern.evaluate(ctx)
                     if p.isEmpty { return 2 }
                     let t = text.evaluate(ctx)
                     if t.isEmpty { return -2 }
-                    guard let regex = constant ?? (try? ExtendedRegex(p)) else {
+                    guard let regex = constant ?? (try? POSIXRegex.moduleArgument(p)) else {
                         ctx.worker.logger.error("search_str: bad regular expression '\(p)'")
                         return -2
                     }
-                    return regex.matches(t) ? 1 : -1
+                    var whole = t
+                    return whole.withUTF8 { regex.firstMatchRange(in: $0, 0 ..< $0.count) } != nil ? 1 : -1
                 }
             },
             FunctionDeclaration(
@@ -116,17 +117,17 @@ enum TextOpsStrings {
         let index = args[2]
         let count = args[3]
         let target = try args[4].pseudoVariable()
-        var constant: ExtendedRegex?
+        var constant: POSIXRegex?
         if let p = pattern.constantValue {
             do {
-                constant = try ExtendedRegex(p, caseInsensitive: false, newlineSensitive: false)
+                constant = try POSIXRegex(p, caseInsensitive: false, newlineSensitive: false)
             } catch {
                 throw .error("regex_substring: bad regular expression '\(p)': \(error.message)", at: args[1].location)
             }
         }
         return { ctx in
             guard let i = index.evaluateInt(ctx), let n = count.evaluateInt(ctx), i >= 0, i <= n - 1 else { return -1 }
-            guard let regex = constant ?? (try? ExtendedRegex(pattern.evaluate(ctx), caseInsensitive: false, newlineSensitive: false)) else {
+            guard let regex = constant ?? (try? POSIXRegex(pattern.evaluate(ctx), caseInsensitive: false, newlineSensitive: false)) else {
                 return -1
             }
             let text = Array(input.evaluate(ctx).utf8)

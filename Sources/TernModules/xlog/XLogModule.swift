@@ -33,7 +33,9 @@ final class XLogModule: TernModule, @unchecked Sendable {
                 let format = try args[1].formatString()
                 return { ctx in
                     let filter = self.settings.methodsFilter
-                    if filter == -1 || XLogMethodBit.of(ctx.message) & filter != 0 { return 1 }
+                    // A message without a method counts as any other method here.
+                    let id = KamailioMethodID.of(ctx.message)
+                    if filter == -1 || (id == 0 ? KamailioMethodID.other : id) & filter != 0 { return 1 }
                     return self.write(ctx, level: level, format: format, function: "xlogm", at: at, linePrefix: nil)
                 }
             },

@@ -7,18 +7,25 @@ import Darwin
 #endif
 
 /// A compiled POSIX extended regular expression, the flavour Kamailio uses for `=~`, `#!subst`,
-/// regex `case` labels and regex module names. Compiled once at load time; matching takes a
-/// C string, so callers pass bytes they already have.
-final class POSIXRegex: @unchecked Sendable {
+/// regex `case` labels, regex module names and the regexes module functions take. Compiled
+/// once at load time; matched straight over bytes the caller already has (REG_STARTEND: no
+/// copy, no NUL terminator needed).
+public final class POSIXRegex: @unchecked Sendable {
     private var regex = regex_t()
-    let pattern: String
-    let groupCount: Int
+    public let pattern: String
+    /// Number of parenthesised groups.
+    public let groupCount: Int
 
-    /// Throws the C library's message when the pattern does not compile.
-    init(_ pattern: String, caseInsensitive: Bool, matchNewline: Bool = false) throws(RegexError) {
+    public struct RegexError: Error {
+        public var message: String
+    }
+
+    /// Throws the C library's message when the pattern does not compile. `newlineSensitive`
+    /// is REG_NEWLINE: `.` and non-matching lists stop at line ends, `^`/`$` match around them.
+    public init(_ pattern: String, caseInsensitive: Bool, newlineSensitive: Bool = false) throws(RegexError) {
         self.pattern = pattern
         var flags = REG_EXTENDED
-        if matchNewline { flags |= REG_NEWLINE }
+        if newlineSensitive { flags |= REG_NEWLINE }
         // Case-insensitive patterns are rewritten to list both cases: matching them then needs
         // no case-translated copy of the text (REG_ICASE allocates one per match).
         if caseInsensitive, let folded = CaseFoldedPattern.rewrite(pattern), regcomp(&regex, folded, flags) == 0 {
@@ -30,6 +37,7 @@ final class POSIXRegex: @unchecked Sendable {
         if rc != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
             regerror(rc, &regex, &buffer, buffer.count)
+            regfree(&regex)
             throw RegexError(message: String(cString: buffer))
         }
         groupCount = Int(regex.re_nsub)
@@ -39,45 +47,90 @@ final class POSIXRegex: @unchecked Sendable {
         regfree(&regex)
     }
 
-    struct RegexError: Error {
-        var message: String
-    }
+    // MARK: Text that ends at its first NUL byte, as a C string does (the script's `=~`,
+    // `case`, `#!subst`, module-name patterns).
 
     /// True when the pattern matches anywhere in `text`.
-    func matches(_ text: String) -> Bool {
+    public func matches(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { buf in matches(bytes: buf) }
+        return text.withUTF8 { matches(bytes: $0) }
     }
 
-    /// True when the pattern matches anywhere in the bytes (a NUL byte ends the text).
-    func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if bytes.count < 256 {
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { tmp in
-                copyCString(bytes, into: tmp)
-                return regexec(&regex, tmp.baseAddress!, 0, nil, 0) == 0
-            }
+    /// True when the pattern matches anywhere in the bytes before the first NUL.
+    public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let range = 0 ..< Self.cStringEnd(bytes, from: 0)
+        var match = regmatch_t()
+        return execute(bytes, range, notBeginningOfLine: false, &match, count: 0)
+    }
+
+    /// Byte ranges of the whole match (index 0) and of each group, searching from `offset` to
+    /// the first NUL, or nil when there is no match.
+    public func firstMatch(in bytes: [UInt8], from offset: Int, notBeginningOfLine: Bool) -> [Range<Int>?]? {
+        bytes.withUnsafeBufferPointer { p in
+            guard offset >= 0, offset <= p.count else { return nil }
+            return firstMatch(in: p, offset ..< Self.cStringEnd(p, from: offset), notBeginningOfLine: notBeginningOfLine, groups: groupCount)
         }
-        var tmp = [CChar](repeating: 0, count: bytes.count + 1)
-        return tmp.withUnsafeMutableBufferPointer { t in
-            copyCString(bytes, into: t)
-            return regexec(&regex, t.baseAddress!, 0, nil, 0) == 0
+    }
+
+    // MARK: A byte range taken whole, NUL bytes included (message text for module functions).
+
+    /// The whole match and the first `groups` groups inside `range` of `bytes`, as absolute
+    /// offsets (nil for a group that did not take part), or nil when nothing matches. `^`
+    /// matches at the start of `range` unless `notBeginningOfLine`.
+    public func firstMatch(
+        in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, notBeginningOfLine: Bool = false, groups: Int = 0
+    ) -> [Range<Int>?]? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        var matches = [regmatch_t](repeating: regmatch_t(), count: Swift.min(groups, groupCount) + 1)
+        let found = matches.withUnsafeMutableBufferPointer { m in
+            m.baseAddress.map { execute(bytes, range, notBeginningOfLine: notBeginningOfLine, $0, count: m.count) } ?? false
         }
-    }
-
-    private func copyCString(_ bytes: UnsafeBufferPointer<UInt8>, into tmp: UnsafeMutableBufferPointer<CChar>) {
-        for i in 0..<bytes.count { tmp[i] = CChar(bitPattern: bytes[i]) }
-        tmp[bytes.count] = 0
-    }
-
-    /// Byte ranges of the whole match (index 0) and of each group, or nil when there is no match.
-    func firstMatch(in bytes: [UInt8], from offset: Int, notBeginningOfLine: Bool) -> [Range<Int>?]? {
-        var cstr = [CChar](repeating: 0, count: bytes.count - offset + 1)
-        for i in offset..<bytes.count { cstr[i - offset] = CChar(bitPattern: bytes[i]) }
-        var matches = [regmatch_t](repeating: regmatch_t(), count: groupCount + 1)
-        let rc = regexec(&regex, cstr, matches.count, &matches, notBeginningOfLine ? REG_NOTBOL : 0)
-        guard rc == 0 else { return nil }
+        guard found else { return nil }
         return matches.map { m in
-            m.rm_so < 0 ? nil : (offset + Int(m.rm_so))..<(offset + Int(m.rm_eo))
+            m.rm_so < 0 ? nil : (range.lowerBound + Int(m.rm_so)) ..< (range.lowerBound + Int(m.rm_eo))
         }
+    }
+
+    /// The range of the first match inside `range`, without groups.
+    public func firstMatchRange(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, notBeginningOfLine: Bool = false) -> Range<Int>? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+        var match = regmatch_t()
+        guard execute(bytes, range, notBeginningOfLine: notBeginningOfLine, &match, count: 1), match.rm_so >= 0 else { return nil }
+        return (range.lowerBound + Int(match.rm_so)) ..< (range.lowerBound + Int(match.rm_eo))
+    }
+
+    /// True when the pattern matches anywhere inside `range` of `bytes`.
+    public func matches(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes.withUnsafeBufferPointer { p in
+            guard range.lowerBound >= 0, range.upperBound <= p.count else { return false }
+            var match = regmatch_t()
+            return execute(p, range, notBeginningOfLine: false, &match, count: 0)
+        }
+    }
+
+    /// Runs regexec over `range` with REG_STARTEND: `matches` holds the range on entry (as
+    /// offsets from its start) and the first `count` results on return.
+    private func execute(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, notBeginningOfLine: Bool,
+        _ matches: UnsafeMutablePointer<regmatch_t>, count: Int
+    ) -> Bool {
+        matches[0].rm_so = 0
+        matches[0].rm_eo = regoff_t(range.count)
+        var flags = REG_STARTEND
+        if notBeginningOfLine { flags |= REG_NOTBOL }
+        // An empty buffer may have no base address; regexec still needs a valid pointer.
+        guard let base = bytes.baseAddress else {
+            var empty: CChar = 0
+            return regexec(&regex, &empty, count, matches, flags) == 0
+        }
+        let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
+        return regexec(&regex, start, count, matches, flags) == 0
+    }
+
+    /// Where a C string starting at `offset` would end: the first NUL, or the end of the bytes.
+    private static func cStringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from offset: Int) -> Int {
+        var i = offset
+        while i < bytes.count, bytes[i] != 0 { i += 1 }
+        return i
     }
 }

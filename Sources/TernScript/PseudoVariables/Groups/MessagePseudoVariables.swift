@@ -8,7 +8,7 @@ enum MessagePseudoVariables {
         var out: [PseudoVariableDeclaration] = []
         // Request: the method token; reply: the CSeq method.
         out += CorePseudoVariables.viewed(["rm"]) { ctx in CorePseudoVariables.nonEmpty(ctx.message.bytes, ctx.message.methodRange) }
-        out += CorePseudoVariables.computed(["rmid"]) { ctx in .int(methodID(ctx.message)) }
+        out += CorePseudoVariables.computed(["rmid"]) { ctx in .int(KamailioMethodID.of(ctx.message)) }
         out += CorePseudoVariables.viewed(["rv"]) { ctx in CorePseudoVariables.text(ctx.message, ctx.message.versionRange) }
         out += CorePseudoVariables.computed(["rs"]) { ctx in ctx.message.kind == .response ? .int(ctx.message.statusCode) : .null }
         out += CorePseudoVariables.computed(["rsi"]) { ctx in .int(ctx.message.kind == .response ? ctx.message.statusCode : 0) }
@@ -54,36 +54,6 @@ enum MessagePseudoVariables {
         }
         out.append(messageAttributes)
         return out
-    }
-
-    /// Kamailio's method ids (METHOD_INVITE = 1 … METHOD_OTHER = 2^19); a reply gives its CSeq method's.
-    static func methodID(_ m: SIPMessage) -> Int {
-        switch m.method {
-        case .invite: return 1
-        case .cancel: return 2
-        case .ack: return 4
-        case .bye: return 8
-        case .info: return 16
-        case .register: return 32
-        case .subscribe: return 64
-        case .notify: return 128
-        case .message: return 256
-        case .options: return 512
-        case .prack: return 1024
-        case .update: return 2048
-        case .refer: return 4096
-        case .publish: return 8192
-        case .other:
-            let raw = m.string(m.methodRange)
-            switch raw {
-            case "KDMQ": return 16384
-            case "GET": return 32768
-            case "POST": return 65536
-            case "PUT": return 131072
-            case "DELETE": return 262144
-            default: return raw.isEmpty ? 0 : 524288
-            }
-        }
     }
 
     /// The message as received, without leading keep-alive CRLFs and trailing datagram bytes.
