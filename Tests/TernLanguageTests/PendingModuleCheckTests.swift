@@ -1,6 +1,5 @@
-import TernModules
-import TernRuntime
 import TernScript
+import TernTestSupport
 import Testing
 
 /// A config that loads a Kamailio module Tern does not have yet gets one error, on the
@@ -8,9 +7,7 @@ import Testing
 @Suite("Modules not built into Tern yet")
 struct PendingModuleCheckTests {
     static func errors(_ text: String) -> [Diagnostic] {
-        let symbols = ModuleRegistry(BuiltinModules.all).symbols(coreFunctions: CoreFunctions.all)
-        let provider = InMemorySourceProvider(files: ["main.cfg": text])
-        switch ConfigLoader.load(ConfigLoadRequest(path: "main.cfg"), symbols: symbols, provider: provider) {
+        switch ScriptTestHarness.load(text) {
         case .success: return []
         case .failure(let list): return list.errors
         }
