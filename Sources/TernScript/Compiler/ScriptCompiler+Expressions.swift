@@ -107,14 +107,16 @@ extension ScriptCompiler {
         let lhs = try compileExpression(lhsSyntax)
         let rhs = try compileExpression(rhsSyntax)
         switch op {
+        // Inside an expression any non-zero operand is true (Kamailio evaluates && and || as C
+        // does); function results were already booleanised, and `if` itself still needs > 0.
         case .logicalOr:
             let a = lhs.int, b = rhs.int
-            if let c = lhs.constant, let d = rhs.constant { return .constant(.int((c.intValue > 0 || d.intValue > 0) ? 1 : 0)) }
-            return .ofInt { (a($0) > 0 || b($0) > 0) ? 1 : 0 }
+            if let c = lhs.constant, let d = rhs.constant { return .constant(.int((c.intValue != 0 || d.intValue != 0) ? 1 : 0)) }
+            return .ofInt { (a($0) != 0 || b($0) != 0) ? 1 : 0 }
         case .logicalAnd:
             let a = lhs.int, b = rhs.int
-            if let c = lhs.constant, let d = rhs.constant { return .constant(.int((c.intValue > 0 && d.intValue > 0) ? 1 : 0)) }
-            return .ofInt { (a($0) > 0 && b($0) > 0) ? 1 : 0 }
+            if let c = lhs.constant, let d = rhs.constant { return .constant(.int((c.intValue != 0 && d.intValue != 0) ? 1 : 0)) }
+            return .ofInt { (a($0) != 0 && b($0) != 0) ? 1 : 0 }
         case .bitOr, .bitAnd, .bitXor, .shiftLeft, .shiftRight, .minus, .multiply, .divide, .modulo:
             return try compileIntArithmetic(op, lhs, rhs, lhsSyntax, rhsSyntax, at: location)
         case .plus:

@@ -19,7 +19,11 @@ enum FlagPseudoVariables {
                 case .string: ctx.worker.logger.error("$\(decimal): flags are set with a number, not a string")
                 }
             }
-            out += CorePseudoVariables.writable([decimal], view: { ctx in .int(Int(get(ctx))) }, set: write)
+            // Kamailio 5.6.3 prints $mf as a signed 32-bit value (flag 31 reads -2147483648).
+            let signed = decimal == "mf"
+            out += CorePseudoVariables.writable([decimal], view: { ctx in
+                signed ? .int(Int(Int32(bitPattern: get(ctx)))) : .int(Int(get(ctx)))
+            }, set: write)
             out += CorePseudoVariables.writable([hex], view: { ctx in .string(eightHexDigits(get(ctx))) }, set: write)
         }
         for (name, get, set) in [("Mf", kinds[0].2, kinds[0].3), ("Sf", kinds[1].2, kinds[1].3), ("Bf", kinds[2].2, kinds[2].3)] {
