@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A joinable OS thread. Workers are real threads, not tasks on the cooperative pool: a
 /// script may block (exec, SQL, HTTP) and must not starve anything else.
@@ -27,7 +26,6 @@ final class WorkerThread: @unchecked Sendable {
         var handle = pthread_t()
         let rc = pthread_create(&handle, &attributes, { raw in
             let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
-            worker.setOSName()
             worker.body()
             return nil
         }, unmanaged.toOpaque())
@@ -37,11 +35,6 @@ final class WorkerThread: @unchecked Sendable {
             throw TransportError("cannot start thread \(name): error \(rc)")
         }
         thread = handle
-    }
-
-    private func setOSName() {
-        // Shown by top -H and debuggers; Linux keeps the first 15 bytes.
-        Thread.current.name = String(name.prefix(15))
     }
 
     func join() {
