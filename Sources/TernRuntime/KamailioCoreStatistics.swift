@@ -11,15 +11,17 @@ public struct KamailioCoreStatistics: Sendable {
     public let badURIs: StatCounter
     public let unsupportedMethods: StatCounter
 
-    private let requestsByMethod: [String: StatCounter]
+    // Keyed by the parsed method, so counting builds no string per message.
+    private let requestsByMethod: [SIPMethod: StatCounter]
     private let replyClasses: [StatCounter]          // 1xx … 6xx
     private let earlyReplies: StatCounter            // 18x
     private let repliesByCode: [Int: StatCounter]
-    private let repliesByMethodAndClass: [String: [StatCounter]]
+    private let repliesByMethodAndClass: [SIPMethod: [StatCounter]]
 
-    static let requestMethods = [
-        "invite", "cancel", "ack", "bye", "info", "register", "subscribe", "notify", "message",
-        "options", "prack", "update", "refer", "publish",
+    static let requestMethods: [(SIPMethod, String)] = [
+        (.invite, "invite"), (.cancel, "cancel"), (.ack, "ack"), (.bye, "bye"), (.info, "info"),
+        (.register, "register"), (.subscribe, "subscribe"), (.notify, "notify"), (.message, "message"),
+        (.options, "options"), (.prack, "prack"), (.update, "update"), (.refer, "refer"), (.publish, "publish"),
     ]
     static let replyCodes = [401, 404, 407, 480, 486]
     /// Methods with per-class reply counters, under the name Kamailio gives them.
@@ -34,17 +36,17 @@ public struct KamailioCoreStatistics: Sendable {
         forwardedReplies = counter("fwd_replies")
         badURIs = counter("bad_URIs_rcvd")
         unsupportedMethods = counter("unsupported_methods")
-        var byMethod: [String: StatCounter] = [:]
-        for m in Self.requestMethods { byMethod[m] = counter("rcv_requests_" + m) }
+        var byMethod: [SIPMethod: StatCounter] = [:]
+        for (method, name) in Self.requestMethods { byMethod[method] = counter("rcv_requests_" + name) }
         requestsByMethod = byMethod
         replyClasses = (1...6).map { counter("rcv_replies_\($0)xx") }
         earlyReplies = counter("rcv_replies_18x")
         var byCode: [Int: StatCounter] = [:]
         for code in Self.replyCodes { byCode[code] = counter("rcv_replies_\(code)") }
         repliesByCode = byCode
-        var byMethodAndClass: [String: [StatCounter]] = [:]
-        for (_, name) in Self.replyMethods {
-            byMethodAndClass[name] = (1...6).map { counter("rcv_replies_\($0)xx_" + name) }
+        var byMethodAndClass: [SIPMethod: [StatCounter]] = [:]
+        for (method, name) in Self.replyMethods {
+            byMethodAndClass[method] = (1...6).map { counter("rcv_replies_\($0)xx_" + name) }
         }
         repliesByMethodAndClass = byMethodAndClass
     }
@@ -52,7 +54,7 @@ public struct KamailioCoreStatistics: Sendable {
     /// A received request, counted under its method (an extension method Kamailio does not
     /// know counts as unsupported). rcv_requests itself is the router's.
     public func countReceivedRequest(_ message: SIPMessage) {
-        if let name = Self.statisticName(message.method), let counter = requestsByMethod[name] {
+        if let counter = requestsByMethod[message.method] {
             counter.increment()
         } else if message.kind == .request, !Self.isKnownExtension(message) {
             unsupportedMethods.increment()
@@ -67,30 +69,7 @@ public struct KamailioCoreStatistics: Sendable {
         replyClasses[index].increment()
         if (180...189).contains(code) { earlyReplies.increment() }
         repliesByCode[code]?.increment()
-        if let name = Self.replyMethods.first(where: { $0.0 == message.method })?.1 {
-            repliesByMethodAndClass[name]?[index].increment()
-        }
-    }
-
-    /// The lower-case method name of the counter, without building a string per message.
-    private static func statisticName(_ method: SIPMethod) -> String? {
-        switch method {
-        case .invite: return "invite"
-        case .cancel: return "cancel"
-        case .ack: return "ack"
-        case .bye: return "bye"
-        case .info: return "info"
-        case .register: return "register"
-        case .subscribe: return "subscribe"
-        case .notify: return "notify"
-        case .message: return "message"
-        case .options: return "options"
-        case .prack: return "prack"
-        case .update: return "update"
-        case .refer: return "refer"
-        case .publish: return "publish"
-        case .other: return nil
-        }
+        repliesByMethodAndClass[message.method]?[index].increment()
     }
 
     /// KDMQ has a method id of its own in Kamailio, so it is not "unsupported".

@@ -13,6 +13,7 @@ public final class ServerRuntime: @unchecked Sendable {
     public let services: RuntimeServices
     private let registry: ModuleRegistry
     private var config: LoadedConfig
+    private let reloadLock = Lock()
     private let active: ManagedAtomic<ActiveScript>
     private var loadedModules: [TernModule] = []
     private var udpListeners: [UDPListener] = []
@@ -95,6 +96,14 @@ public final class ServerRuntime: @unchecked Sendable {
     /// parameters differ is refused, since sockets and module state cannot change under a
     /// running server.
     public func replaceScript(with newConfig: LoadedConfig) throws(ReloadRefusal) {
+        // Reloads may come from a signal and from a management command at once.
+        let outcome = reloadLock.withLock {
+            Result { () throws(ReloadRefusal) in try swapScript(newConfig) }
+        }
+        try outcome.get()
+    }
+
+    private func swapScript(_ newConfig: LoadedConfig) throws(ReloadRefusal) {
         var reasons: [String] = []
         if newConfig.globals.map(GlobalComparison.init) != config.globals.map(GlobalComparison.init) {
             reasons.append("core parameters changed")

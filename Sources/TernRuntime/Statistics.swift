@@ -1,4 +1,5 @@
 import Atomics
+import TernScript
 
 /// A named counter as `$stat(name)` and `stats.get_statistics` show it. Updated with a
 /// relaxed atomic add: counters are read for reporting, never to synchronise.
@@ -19,9 +20,11 @@ public final class StatCounter: Sendable {
     public func reset() { value.store(0, ordering: .relaxed) }
 }
 
-/// The statistics of the server, registered once at start-up and looked up by name only
-/// when a config is compiled or a management command asks.
+/// The statistics of the server, looked up by name only when a config is compiled, a module
+/// starts or a management command asks — never to count. A lock keeps a late registration
+/// (a module started after the workers) from racing a `$stat` read.
 public final class StatisticsRegistry: @unchecked Sendable {
+    private let lock = Lock()
     private var counters: [String: StatCounter] = [:]
     private var order: [StatCounter] = []
 
@@ -29,15 +32,17 @@ public final class StatisticsRegistry: @unchecked Sendable {
 
     /// Registers (or returns the existing) counter `group:name`.
     public func counter(group: String, name: String) -> StatCounter {
-        if let existing = counters[name] { return existing }
-        let counter = StatCounter(group: group, name: name)
-        counters[name] = counter
-        order.append(counter)
-        return counter
+        lock.withLock {
+            if let existing = counters[name] { return existing }
+            let counter = StatCounter(group: group, name: name)
+            counters[name] = counter
+            order.append(counter)
+            return counter
+        }
     }
 
-    public func lookup(_ name: String) -> StatCounter? { counters[name] }
-    public var all: [StatCounter] { order }
+    public func lookup(_ name: String) -> StatCounter? { lock.withLock { counters[name] } }
+    public var all: [StatCounter] { lock.withLock { order } }
 }
 
 /// Kamailio's core counters, under the names scripts and tools already use.

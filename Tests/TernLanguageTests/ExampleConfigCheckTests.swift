@@ -28,6 +28,11 @@ struct ExampleConfigCheckTests {
         "msrp_reply_flags_function.cfg": ["msrp"],
     ]
 
+    /// The parameterised tests below would pass with no cases if the folder were not found.
+    @Test func examplesFolderIsFound() {
+        #expect(Self.examples.count >= 15, "examples/ under \(PackagePaths.root) has \(Self.examples.count) configs")
+    }
+
     static let examples: [String] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: PackagePaths.root + "/examples")) ?? []
         return names.filter { $0.hasSuffix(".cfg") }.sorted()

@@ -68,14 +68,11 @@ final class SLModule: TernModule, @unchecked Sendable {
 
     func reply(_ context: ScriptContext, code: Int, reason: String) -> Int {
         guard let services else { return -1 }
-        let request = context.message
-        guard request.isRequest else { return -1 }
-        if request.methodIs(.ack) {
-            // An ACK is never answered (RFC 3261 §17); counting it mirrors Kamailio's sl.
-            statistics?.receivedACKs.increment()
+        guard StatelessReply.send(context, code: code, reason: reason, services: services) else {
+            // Replies and ACKs are never answered (RFC 3261 §17); Kamailio's sl counts the ACKs.
+            if context.message.methodIs(.ack) { statistics?.receivedACKs.increment() }
             return -1
         }
-        StatelessReply.send(context, code: code, reason: reason, services: services)
         statistics?.countReply(code)
         return 1
     }

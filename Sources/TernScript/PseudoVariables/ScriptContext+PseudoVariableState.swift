@@ -60,20 +60,15 @@ extension ScriptContext {
         set { self[PseudoVariableStateKeys.xavps] = newValue }
     }
 
-    /// The receive time, taken on first use (and shared with `messageTime`).
+    /// The receive time, taken on first use, so every time PV of one message agrees.
     public var receiveTime: ReceiveTime {
         get {
             if let t = self[PseudoVariableStateKeys.receiveTime] { return t }
             let now = TimeText.now()
-            // A route that already read the seconds keeps them.
-            let t = ReceiveTime(seconds: cachedTime ?? now.seconds, microseconds: cachedTime == nil ? now.microseconds : 0)
-            cachedTime = t.seconds
+            let t = ReceiveTime(seconds: now.seconds, microseconds: now.microseconds)
             self[PseudoVariableStateKeys.receiveTime] = t
             return t
         }
-        set {
-            cachedTime = newValue.seconds
-            self[PseudoVariableStateKeys.receiveTime] = newValue
-        }
+        set { self[PseudoVariableStateKeys.receiveTime] = newValue }
     }
 }

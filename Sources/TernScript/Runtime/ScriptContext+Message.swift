@@ -35,14 +35,6 @@ extension ScriptContext {
         guard message.kind == .request, let uri = try? message.requestURI() else { return nil }
         return body(message.bytes, uri)
     }
-
-    /// Seconds since the epoch, read once per message.
-    var messageTime: Int {
-        if let cachedTime { return cachedTime }
-        let now = Int(currentUnixTime())
-        cachedTime = now
-        return now
-    }
 }
 
 /// Finds header lines by a name given in the config, resolved once: known names (and their

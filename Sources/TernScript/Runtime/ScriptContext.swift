@@ -40,8 +40,6 @@ public final class ScriptContext {
     @exclusivity(unchecked) var runFlags: RunFlags = []
     /// Depth of nested `route()` calls.
     @exclusivity(unchecked) var depth = 0
-    /// Seconds since the epoch when the message was first asked for its time (`$Ts`, `$Tf`).
-    @exclusivity(unchecked) var cachedTime: Int?
 
     @exclusivity(unchecked) private var extensions: [Any?] = []
 

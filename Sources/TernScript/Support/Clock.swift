@@ -6,10 +6,6 @@ import Musl
 import Darwin
 #endif
 
-func currentUnixTime() -> Int {
-    Int(time(nil))
-}
-
 /// C's ctime() without the trailing newline: `Mon Nov 23 10:01:23 2026` (local time).
 func ctimeText(_ seconds: Int) -> String {
     var t = time_t(seconds)
