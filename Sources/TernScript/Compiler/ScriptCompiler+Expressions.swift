@@ -338,7 +338,7 @@ extension ScriptCompiler {
         let pattern = rhs.string
         return .ofInt { ctx in
             let p = pattern(ctx)
-            guard let regex = try? POSIXRegex(p, caseInsensitive: true) else {
+            guard let regex = try? POSIXRegex(p, caseInsensitive: true, foldCase: false) else {
                 ctx.worker.logger.error("bad regular expression '\(p)' at \(rhsSyntax.location)")
                 return 0
             }

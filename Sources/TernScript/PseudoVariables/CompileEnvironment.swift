@@ -27,7 +27,6 @@ final class CompileEnvironment {
         transformations[transformation.name.lowercased()] = transformation
     }
 
-    func hasPseudoVariable(named name: String) -> Bool { pseudoVariables[name] != nil }
 
     // MARK: - Binding
 

@@ -63,14 +63,6 @@ public struct FormatString {
         }
     }
 
-    /// The expanded text as bytes (for writers that send bytes: log lines, replies).
-    public func evaluateBytes(_ ctx: ScriptContext) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(source.utf8.count + 48)
-        append(to: &out, ctx)
-        return out
-    }
-
     /// Appends the expanded text to `out`.
     public func append(to out: inout [UInt8], _ ctx: ScriptContext) {
         for (i, s) in segments.enumerated() {

@@ -82,9 +82,6 @@ public struct PseudoVariableAccessors {
     /// (`$(avp(x)[*]) = $null` removes every value).
     public var setIndexed: ((ScriptContext, PseudoVariableIndex, ScriptValue) -> Void)?
 
-    /// The setter, nil for read-only pseudo-variables.
-    public var set: ((ScriptContext, ScriptValue) -> Void)? { isWritable ? assign : nil }
-
     /// A read-only pseudo-variable.
     public init(get: @escaping (ScriptContext) -> ScriptValue, getIndexed: ((ScriptContext, PseudoVariableIndex) -> ScriptValue)? = nil) {
         self.get = get
@@ -156,9 +153,6 @@ public struct PseudoVariableReference {
         self.isWritable = isWritable
         self.nullPrintsEmpty = nullPrintsEmpty
     }
-
-    /// The setter, nil for read-only pseudo-variables.
-    var setter: ((ScriptContext, ScriptValue) -> Void)? { isWritable ? assign : nil }
 
     @inline(__always) public func get(_ ctx: ScriptContext) -> ScriptValue { getter(ctx) }
 

@@ -35,6 +35,15 @@ public final class ScriptContext {
     @exclusivity(unchecked) public var requestBranchFlags: UInt32 = 0
     /// How local replies and forwarded requests leave (`force_rport`, `set_reply_close`, …).
     public var sendOptions: SendOptions = []
+    /// Kamailio's script flags (`$sf`, setsflag): reset for every message here.
+    @exclusivity(unchecked) public var scriptFlags: UInt32 = 0
+    /// The socket to send from (`$fs`, force_send_socket) as `proto:host:port`; nil when the
+    /// runtime chooses.
+    public var forcedSendSocket: String?
+    // Backing of `avps`, `xavps` and `receiveTime` (made on first use).
+    @exclusivity(unchecked) var storedAVPs: AVPList?
+    @exclusivity(unchecked) var storedXAVPs: XAVPList?
+    @exclusivity(unchecked) var storedReceiveTime: ReceiveTime?
 
     /// Control flow of the running route: exit/return/break/drop requested.
     @exclusivity(unchecked) var runFlags: RunFlags = []

@@ -28,15 +28,6 @@ public enum ScriptValue: Sendable, Equatable {
         }
     }
 
-    /// How the value prints inside a format string: null prints as `<null>`.
-    public var formatText: String {
-        switch self {
-        case .int(let i): return String(i)
-        case .string(let s): return s
-        case .null: return "<null>"
-        }
-    }
-
     /// Script integers are 32-bit and wrap around (spec §9).
     @inline(__always) static func wrap(_ v: Int) -> Int {
         Int(Int32(truncatingIfNeeded: v))

@@ -22,13 +22,15 @@ public final class POSIXRegex: @unchecked Sendable {
 
     /// Throws the C library's message when the pattern does not compile. `newlineSensitive`
     /// is REG_NEWLINE: `.` and non-matching lists stop at line ends, `^`/`$` match around them.
-    public init(_ pattern: String, caseInsensitive: Bool, newlineSensitive: Bool = false) throws(RegexError) {
+    /// `foldCase` rewrites a case-insensitive pattern once so matches need no copy of the text;
+    /// a pattern compiled for a single match (a dynamic `=~`) skips that and uses REG_ICASE.
+    public init(_ pattern: String, caseInsensitive: Bool, newlineSensitive: Bool = false, foldCase: Bool = true) throws(RegexError) {
         self.pattern = pattern
         var flags = REG_EXTENDED
         if newlineSensitive { flags |= REG_NEWLINE }
         // Case-insensitive patterns are rewritten to list both cases: matching them then needs
         // no case-translated copy of the text (REG_ICASE allocates one per match).
-        if caseInsensitive, let folded = CaseFoldedPattern.rewrite(pattern), regcomp(&regex, folded, flags) == 0 {
+        if caseInsensitive, foldCase, let folded = CaseFoldedPattern.rewrite(pattern), regcomp(&regex, folded, flags) == 0 {
             groupCount = Int(regex.re_nsub)
             return
         }

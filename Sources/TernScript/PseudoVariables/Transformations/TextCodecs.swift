@@ -31,12 +31,20 @@ enum Base64 {
     enum Alphabet {
         case standard, url
 
-        var table: [UInt8] {
-            switch self {
-            case .standard: return Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-            case .url: return Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-            }
+        private static let standardTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        private static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        /// Byte → 6-bit value, 0xFF outside the alphabet.
+        private static let standardValues = reverse(standardTable)
+        private static let urlValues = reverse(urlTable)
+
+        private static func reverse(_ table: [UInt8]) -> [UInt8] {
+            var values = [UInt8](repeating: 0xFF, count: 256)
+            for (index, byte) in table.enumerated() { values[Int(byte)] = UInt8(index) }
+            return values
         }
+
+        var table: [UInt8] { self == .standard ? Self.standardTable : Self.urlTable }
+        var values: [UInt8] { self == .standard ? Self.standardValues : Self.urlValues }
     }
 
     static func encode(_ b: [UInt8], alphabet: Alphabet, padded: Bool) -> String {
@@ -60,13 +68,14 @@ enum Base64 {
     static func decode(_ b: [UInt8], alphabet: Alphabet) -> [UInt8]? {
         var values: [UInt8] = []
         values.reserveCapacity(b.count)
-        let t = alphabet.table
+        let t = alphabet.values
         var end = b.count
         while end > 0, b[end - 1] == UInt8(ascii: "=") { end -= 1 }
         guard b.count - end <= 2 else { return nil }
         for x in b[..<end] {
-            guard let v = t.firstIndex(of: x) else { return nil }
-            values.append(UInt8(v))
+            let v = t[Int(x)]
+            guard v != 0xFF else { return nil }
+            values.append(v)
         }
         guard values.count % 4 != 1 else { return nil }
         var out: [UInt8] = []

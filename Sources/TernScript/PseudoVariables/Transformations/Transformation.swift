@@ -29,11 +29,13 @@ public typealias Transformation = (ScriptContext, ScriptValue) -> ScriptValue
 public struct TransformationParameter {
     public let text: String
     let reference: PseudoVariableReference?
+    /// The literal as an integer, when it is one; parsed once, not per message.
+    public let constantInt: Int?
 
-    /// The literal as an integer, when it is one.
-    public var constantInt: Int? {
-        guard reference == nil else { return nil }
-        return TransformationParameter.integer(text)
+    init(text: String, reference: PseudoVariableReference?) {
+        self.text = text
+        self.reference = reference
+        self.constantInt = reference == nil ? TransformationParameter.integer(text) : nil
     }
 
     public var isConstant: Bool { reference == nil }
@@ -45,7 +47,7 @@ public struct TransformationParameter {
     /// The parameter as a number for this message: a literal number, or a pseudo-variable
     /// holding an int (Kamailio refuses a string value here, even "12"). Nil when it is not.
     public func int(_ ctx: ScriptContext) -> Int? {
-        guard let reference else { return TransformationParameter.integer(text) }
+        guard let reference else { return constantInt }
         if case .int(let i) = reference.get(ctx) { return i }
         return nil
     }
