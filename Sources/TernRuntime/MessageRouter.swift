@@ -10,13 +10,11 @@ import TernScript
 /// (`$var` values persist across messages, as in a Kamailio worker process).
 final class MessageRouter: InboundWorker {
     private let services: RuntimeServices
-    private let active: ManagedAtomic<ActiveScript>
     private let state = WorkerScriptState()
     private let limits: SIPParseLimits
 
-    init(services: RuntimeServices, active: ManagedAtomic<ActiveScript>) {
+    init(services: RuntimeServices) {
         self.services = services
-        self.active = active
         self.limits = services.settings.stream.limits
     }
 
@@ -53,7 +51,7 @@ final class MessageRouter: InboundWorker {
             sendErrorReply(for: message, error: error, receive: receive)
             return true
         }
-        let script = active.load(ordering: .acquiring).script
+        guard let script = services.script else { return true }
         let context = ScriptContext(message: message, receive: receive, worker: state, routeType: .request)
         _ = script.run(.request, context)
         return true
@@ -70,10 +68,13 @@ final class MessageRouter: InboundWorker {
             services.core.errorReplies.increment()
             return true
         }
-        let script = active.load(ordering: .acquiring).script
-        if script.hasRoute(.coreReply) {
+        if let script = services.script, script.hasRoute(.coreReply) {
             let context = ScriptContext(message: message, receive: receive, worker: state, routeType: .coreReply)
-            _ = script.run(.coreReply, context)
+            // `drop` in reply_route stops the reply here (Kamailio's core does the same).
+            if script.run(.coreReply, context).dropped { return true }
+        }
+        for consumer in services.replyConsumers where consumer.consume(message, receive, worker: state) {
+            return true
         }
         // Relaying replies statelessly by their Via needs the forwarding core; until then a
         // reply that no transaction claims ends here, as Kamailio's does without tm.
@@ -110,10 +111,9 @@ final class MessageRouter: InboundWorker {
 /// Gives each transport worker thread its own router.
 struct MessageRouterFactory: InboundWorkerFactory {
     let services: RuntimeServices
-    let active: ManagedAtomic<ActiveScript>
 
     func makeWorker(role: WorkerRole) -> InboundWorker {
-        MessageRouter(services: services, active: active)
+        MessageRouter(services: services)
     }
 }
 

@@ -1,14 +1,21 @@
+import Atomics
 import Logging
 import SIPCore
+import TernScript
 
-/// What modules and the router share at run time: settings, counters, the logger and the
-/// local tag generator. Created once; immutable afterwards.
+/// What modules and the router share at run time: settings, counters, the logger, the local
+/// tag generator, the script now serving and the hooks modules register while the server
+/// starts. Settings are immutable; hooks are registered before the first message only.
 public final class RuntimeServices: @unchecked Sendable {
     public let settings: CoreSettings
     public let statistics: StatisticsRegistry
     public let core: CoreStatistics
     public let logger: Logger
     public let localTags: LocalTagGenerator
+    private let active = ManagedAtomic<ActiveScript?>(nil)
+    /// Modules that take received replies before they are relayed statelessly (tm), in
+    /// registration order. Written during configure/start only, read by every worker.
+    public private(set) var replyConsumers: [any ReplyConsumer] = []
 
     public init(settings: CoreSettings, logger: Logger, statistics: StatisticsRegistry = StatisticsRegistry()) {
         self.settings = settings
@@ -17,4 +24,29 @@ public final class RuntimeServices: @unchecked Sendable {
         self.logger = logger
         self.localTags = LocalTagGenerator(seed: settings.listens.map(\.description).joined(separator: ","))
     }
+
+    /// The routing script serving new messages now (a reload replaces it). Modules that run
+    /// routes later — failure, reply, branch and event routes, continued transactions —
+    /// take it from here at that moment.
+    public var script: CompiledScript? { active.load(ordering: .acquiring)?.script }
+
+    /// The script and its reload generation, as one value.
+    public var activeScript: ActiveScript? { active.load(ordering: .acquiring) }
+
+    func install(_ script: ActiveScript) {
+        active.store(script, ordering: .releasing)
+    }
+
+    /// Called from a module's `configure` or `start`: the consumer sees every valid reply
+    /// after the core `reply_route` ran and before stateless relaying.
+    public func addReplyConsumer(_ consumer: any ReplyConsumer) {
+        replyConsumers.append(consumer)
+    }
+}
+
+/// A module that claims received replies (tm matches them to client transactions).
+public protocol ReplyConsumer: AnyObject, Sendable {
+    /// True when the reply was taken (matched and handled, or absorbed); false lets the
+    /// core relay it statelessly by its Via headers.
+    func consume(_ reply: SIPMessage, _ receive: ReceiveInfo, worker: WorkerScriptState) -> Bool
 }

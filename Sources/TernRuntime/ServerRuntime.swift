@@ -14,7 +14,6 @@ public final class ServerRuntime: @unchecked Sendable {
     private let registry: ModuleRegistry
     private var config: LoadedConfig
     private let reloadLock = Lock()
-    private let active: ManagedAtomic<ActiveScript>
     private var loadedModules: [TernModule] = []
     private var udpListeners: [UDPListener] = []
     private var tcpListeners: [TCPListener] = []
@@ -25,7 +24,7 @@ public final class ServerRuntime: @unchecked Sendable {
         self.config = config
         self.registry = registry
         self.services = services
-        self.active = ManagedAtomic(ActiveScript(script: config.script, generation: 1))
+        services.install(ActiveScript(script: config.script, generation: 1))
     }
 
     /// Addresses actually bound (ports resolved when the config asked for port 0).
@@ -118,16 +117,16 @@ public final class ServerRuntime: @unchecked Sendable {
             throw ReloadRefusal(reasons: reasons)
         }
         teachMyself(newConfig.script)
-        let generation = active.load(ordering: .acquiring).generation + 1
-        active.store(ActiveScript(script: newConfig.script, generation: generation), ordering: .releasing)
+        let generation = scriptGeneration + 1
+        services.install(ActiveScript(script: newConfig.script, generation: generation))
         config = newConfig
         services.logger.notice("routing script reloaded (generation \(generation))")
     }
 
-    public var scriptGeneration: Int { active.load(ordering: .acquiring).generation }
+    public var scriptGeneration: Int { services.activeScript?.generation ?? 0 }
 
     private func startWorkers() throws {
-        let factory = MessageRouterFactory(services: services, active: active)
+        let factory = MessageRouterFactory(services: services)
         for listener in udpListeners {
             try listener.start(children: services.settings.children, factory: factory)
         }
