@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tern", targets: ["tern"]),
+        .executable(name: "ternctl", targets: ["ternctl"]),
         .library(name: "SIPCore", targets: ["SIPCore"]),
         .library(name: "TernScript", targets: ["TernScript"]),
         .library(name: "TernRuntime", targets: ["TernRuntime"]),
@@ -17,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // SIP/HTTP messages from bytes: lazy header index, typed views, edit list, serializer.
@@ -28,9 +31,28 @@ let package = Package(
                 "SIPCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // RFC 3261 §17 transactions as pure state machines, the timer wheel, the sharded
+        // transaction table and the §16.7 response context.
+        .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+        // Debian's libsqlite3 (system library; shim.h wraps SQLITE_TRANSIENT).
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Debian's MariaDB C client (system library), for mysql:// URLs.
+        .systemLibrary(name: "CMariaDB", providers: [.apt(["libmariadb-dev"])]),
+        // db_url → connection pools (SQLite, PostgreSQL, MySQL); Kamailio's table schemas.
+        .target(
+            name: "TernStorage",
+            dependencies: [
+                "CSQLite", "CMariaDB",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Kamailio config language: preprocessor, lexer, parser, checker, compiler.
@@ -38,24 +60,54 @@ let package = Package(
             name: "TernScript",
             dependencies: ["SIPCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // res_query for RFC 3263 SRV lookups (glibc keeps it out of the Glibc module).
+        .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv", .when(platforms: [.linux]))]),
+        // The management commands' values (RPCValue) and their JSON: shared by the server's
+        // RPC registry and ternctl, which links nothing else of the server.
+        .target(name: "TernRPCModel"),
         // Router, worker pools, module registry, statistics, logging.
         .target(
             name: "TernRuntime",
             dependencies: [
-                "SIPCore", "SIPTransport", "TernScript",
+                "SIPCore", "SIPTransport", "TernScript", "CResolv", "TernRPCModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
+        // Management transports: the FIFO server (SER text and JSON-RPC), JSON-RPC over the
+        // control socket and HTTP /RPC.
+        .target(
+            name: "TernRPC",
+            dependencies: [
+                "SIPCore", "TernScript", "TernRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Built-in modules, one folder each.
-        .target(name: "TernModules", dependencies: ["SIPCore", "TernScript", "TernRuntime"]),
+        .target(
+            name: "TernModules",
+            dependencies: [
+                "SIPCore", "SIPTransaction", "TernScript", "TernRuntime", "TernStorage", "TernRPC",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "tern",
             dependencies: [
-                "SIPCore", "SIPTransport", "TernScript", "TernRuntime", "TernModules",
+                "SIPCore", "SIPTransport", "TernScript", "TernRuntime", "TernModules", "TernRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The management CLI (serctl + kamcmd + kamctl): speaks only the management protocols.
+        .executableTarget(
+            name: "ternctl",
+            dependencies: [
+                "TernRPCModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // add/passwd/rm write the subscriber table directly, as kamctl does.
+                "TernStorage", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,17 +121,41 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore", "TernTestSupport"]),
+        .testTarget(name: "TernStorageTests", dependencies: ["TernStorage", "TernTestSupport"]),
+        // auth and auth_db: digest vectors, nonces with an injected clock, replay, the subscriber table.
+        .testTarget(
+            name: "TernAuthTests",
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "TernStorage", "TernTestSupport"]
+        ),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
+        // usrloc and registrar: REGISTER handling, lookup, expiry, RPCs and the database modes, in process.
+        .testTarget(
+            name: "TernRegistrarTests",
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "TernStorage", "SIPCore", "SIPTransport", "TernTestSupport"]
+        ),
         .testTarget(name: "TernScriptTests", dependencies: ["TernScript", "TernRuntime", "TernModules", "TernTestSupport"]),
         .testTarget(
             name: "SIPTransportTests",
             dependencies: [
                 "SIPTransport", "SIPCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        // The management protocols in process: request scanning, JSON, rendering, the FIFO
+        // and control socket servers.
+        .testTarget(
+            name: "TernRPCTests",
+            dependencies: ["TernRPC", "TernRPCModel", "TernRuntime", "TernScript", "SIPCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "TernRuntimeTests", dependencies: ["TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport"]),
+        // exec: environment, shell quoting and programs, in process and through the real binary.
+        .testTarget(
+            name: "TernExecTests",
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport"]
+        ),
         .testTarget(name: "TernIntegrationTests", dependencies: ["SIPCore", "TernTestSupport"]),
         // The config language end to end: the seed examples through `tern -c`, and the script
         // snippet table (Snippets/*.snip, checked against Kamailio by scripts/check-snippets-against-kamailio.py).
@@ -96,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "TernModulesTests",
             dependencies: [
-                "TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "TernTestSupport",
+                "TernModules", "TernRuntime", "TernScript", "SIPCore", "SIPTransport", "SIPTransaction", "TernTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -12,23 +12,59 @@ final class SIPStreamInboundHandler: ChannelInboundHandler, @unchecked Sendable 
     private let local: SocketAddressText
     private let onFramingError: @Sendable (SIPParseError, [UInt8], ReceiveInfo) -> Void
     private var receiveInfo: ReceiveInfo?
+    /// The send path's table, where this connection is listed while it is open.
+    private let connections: StreamConnectionTable?
+    private let sendPath: SendPath?
+    private var connectionID: Int
+    private var peer: SendTarget?
 
     init(pool: MessageWorkerPool, proto: TransportProtocol, local: SocketAddressText,
+         connections: StreamConnectionTable? = nil, sendPath: SendPath? = nil,
+         connection: StreamPipeline.Connection = .inbound,
          onFramingError: @escaping @Sendable (SIPParseError, [UInt8], ReceiveInfo) -> Void) {
         self.pool = pool
         self.proto = proto
         self.local = local
+        self.connections = connections
+        self.sendPath = sendPath
         self.onFramingError = onFramingError
+        switch connection {
+        case .inbound:
+            connectionID = 0
+        case .outbound(let id, let target):
+            connectionID = id
+            peer = target
+        }
     }
 
     private func receive(for channel: Channel) -> ReceiveInfo {
         if let info = receiveInfo { return info }
-        let remote = channel.remoteAddress
-        let source = SocketAddressText(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0,
-                                       isIPv6: remote?.protocol == .inet6)
-        let info = ReceiveInfo(proto: proto, source: source, local: local, reply: TCPReplyChannel(channel: channel))
+        let source = peer?.address ?? Self.remoteText(channel)
+        let reply = TCPReplyChannel(channel: channel, connectionID: connectionID, proto: proto, sendPath: sendPath)
+        let info = ReceiveInfo(proto: proto, source: source, local: local, reply: reply)
         receiveInfo = info
         return info
+    }
+
+    private static func remoteText(_ channel: Channel) -> SocketAddressText {
+        let remote = channel.remoteAddress
+        return SocketAddressText(ip: remote?.ipAddress ?? "0.0.0.0", port: remote?.port ?? 0,
+                                 isIPv6: remote?.protocol == .inet6)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let connections {
+            let target = peer ?? SendTarget(proto: proto, address: Self.remoteText(context.channel))
+            if connectionID == 0 { connectionID = connections.makeID() }
+            peer = target
+            connections.opened(context.channel, target: target, id: connectionID)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let connections, let peer { connections.closed(id: connectionID, target: peer) }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -32,6 +32,26 @@ enum POSIXAddress {
         return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
     }
 
+    /// As `make(host:port:)` for an address already known to be numeric and of that family
+    /// (a SendTarget's): no scanning of the text.
+    static func make(ip: String, port: Int, isIPv6: Bool) -> (storage: sockaddr_storage, length: socklen_t)? {
+        var storage = sockaddr_storage()
+        if isIPv6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(truncatingIfNeeded: port)).bigEndian
+            guard inet_pton(AF_INET6, ip, &addr.sin6_addr) == 1 else { return nil }
+            withUnsafeMutableBytes(of: &storage) { dst in withUnsafeBytes(of: addr) { dst.copyMemory(from: $0) } }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(truncatingIfNeeded: port)).bigEndian
+        guard inet_pton(AF_INET, ip, &addr.sin_addr) == 1 else { return nil }
+        withUnsafeMutableBytes(of: &storage) { dst in withUnsafeBytes(of: addr) { dst.copyMemory(from: $0) } }
+        return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
+
     /// The numeric text and port of a received peer address.
     static func text(of storage: inout sockaddr_storage) -> SocketAddressText {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)

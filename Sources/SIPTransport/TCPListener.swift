@@ -28,30 +28,27 @@ public final class TCPListener: @unchecked Sendable {
     public func start(
         pool: MessageWorkerPool,
         settings: StreamSettings,
+        sendPath: SendPath? = nil,
         onFramingError: @escaping @Sendable (SIPParseError, [UInt8], ReceiveInfo) -> Void
     ) throws {
         let local = SocketAddressText(ip: address.host, port: address.port, isIPv6: address.isIPv6)
         let proto = address.proto
-        let lifetime = TimeAmount.seconds(Int64(max(1, settings.connectionLifetime)))
+        let pipeline = StreamPipeline(group: group, pool: pool, settings: settings, connections: sendPath?.connections,
+                                      sendPath: sendPath, onFramingError: onFramingError)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handlers: [ChannelHandler] = [
-                        IdleStateHandler(allTimeout: lifetime),
-                        ByteToMessageHandler(SIPStreamFrameDecoder(
-                            acceptNoContentLength: settings.acceptNoContentLength, limits: settings.limits)),
-                        SIPStreamInboundHandler(pool: pool, proto: proto, local: local, onFramingError: onFramingError),
-                    ]
-                    try channel.pipeline.syncOperations.addHandlers(handlers)
+                    try pipeline.install(on: channel, proto: proto, local: local, connection: .inbound)
                 }
             }
         do {
             let bound = try bootstrap.bind(host: address.host, port: address.port).wait()
             channel = bound
             if let port = bound.localAddress?.port { address.port = port }
+            sendPath?.register(streamListener: address, pipeline: pipeline)
         } catch {
             throw TransportError("listen \(address): \(error)")
         }

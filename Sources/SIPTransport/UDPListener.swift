@@ -12,7 +12,8 @@ import SIPCore
 /// core and one blocked script would stall that peer.
 public final class UDPListener: @unchecked Sendable {
     public let address: ListenAddress
-    private let socket: UDPSocket
+    /// Shared with the send path, which sends forwarded messages from it.
+    let socket: UDPSocket
     private var threads: [WorkerThread] = []
     private let stopping = ManagedAtomic<Bool>(false)
     private let maxDatagram = 65_535

@@ -10,6 +10,9 @@ import SIPCore
 final class UDPSocket: @unchecked Sendable {
     let descriptor: Int32
     let address: ListenAddress
+    /// `address.isIPv6`, kept so choosing a socket per send does not scan the text.
+    let isIPv6: Bool
+    let isWildcard: Bool
 
     init(binding address: ListenAddress, receiveBufferBytes: Int?) throws {
         guard let (storage, length) = POSIXAddress.make(host: address.host, port: address.port) else {
@@ -35,7 +38,12 @@ final class UDPSocket: @unchecked Sendable {
             throw TransportError("listen \(address): bind(): \(reason)")
         }
         self.descriptor = fd
-        self.address = address
+        // The address as bound: the kernel's port when the config asked for 0.
+        var actual = address
+        actual.port = Self.localPort(of: fd)
+        self.address = actual
+        self.isIPv6 = Int32(storage.ss_family) == AF_INET6
+        self.isWildcard = address.host == "0.0.0.0" || address.host == "::"
     }
 
     /// SIPp and trunks send in bursts; a datagram that finds the queue full is lost and
@@ -53,7 +61,9 @@ final class UDPSocket: @unchecked Sendable {
     }
 
     /// Actual bound port (the configured one, or the kernel's choice for port 0).
-    var boundPort: Int {
+    var boundPort: Int { address.port }
+
+    private static func localPort(of descriptor: Int32) -> Int {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) {
@@ -62,11 +72,12 @@ final class UDPSocket: @unchecked Sendable {
         return POSIXAddress.text(of: &storage).port
     }
 
-    func send(_ bytes: [UInt8], to peer: UnsafePointer<sockaddr_storage>, length: socklen_t) {
+    @discardableResult
+    func send(_ bytes: [UInt8], to peer: UnsafePointer<sockaddr_storage>, length: socklen_t) -> Bool {
         bytes.withUnsafeBytes { raw in
-            _ = peer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            peer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(descriptor, raw.baseAddress, raw.count, 0, $0, length)
-            }
+            } >= 0
         }
     }
 
@@ -92,7 +103,7 @@ final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
     }
 
     func send(_ bytes: [UInt8]) {
-        withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
+        _ = withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
     }
 
     func replacingPort(_ port: Int) -> ReplyChannel? {

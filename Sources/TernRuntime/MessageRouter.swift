@@ -16,6 +16,7 @@ final class MessageRouter: InboundWorker {
     init(services: RuntimeServices) {
         self.services = services
         self.limits = services.settings.stream.limits
+        state.runtime = services
     }
 
     func handle(_ bytes: [UInt8], from receive: ReceiveInfo) -> Bool {
@@ -32,9 +33,7 @@ final class MessageRouter: InboundWorker {
         case .response:
             return routeReply(message, receive)
         case .httpRequest:
-            // HTTP on the SIP ports is served once xhttp is loaded; until then it is refused.
-            services.core.droppedRequests.increment()
-            return false
+            return routeHTTPRequest(message, receive)
         }
     }
 
@@ -57,6 +56,29 @@ final class MessageRouter: InboundWorker {
         return true
     }
 
+    /// HTTP on the SIP ports goes to the modules that serve it (jsonrpcs, xhttp); without
+    /// any, the connection is closed as before. A request no handler takes gets 404.
+    private func routeHTTPRequest(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
+        guard !services.httpHandlers.isEmpty else {
+            services.core.droppedRequests.increment()
+            return false
+        }
+        do {
+            try message.validate()
+        } catch {
+            HTTPResponse(status: error.statusCode, reason: error.reason, contentType: "text/plain", body: error.reason + "\n")
+                .send(answering: message, over: receive, serverHeader: services.settings.serverHeader)
+            receive.reply.close()
+            return true
+        }
+        for handler in services.httpHandlers where handler.handle(message, receive, worker: state) {
+            return true
+        }
+        HTTPResponse(status: 404, reason: "Not Found", contentType: "text/plain", body: "Not Found\n")
+            .send(answering: message, over: receive, serverHeader: services.settings.serverHeader)
+        return true
+    }
+
     private func routeReply(_ message: SIPMessage, _ receive: ReceiveInfo) -> Bool {
         services.core.receivedReplies.increment()
         services.core.detail.countReceivedReply(message)
@@ -76,9 +98,13 @@ final class MessageRouter: InboundWorker {
         for consumer in services.replyConsumers where consumer.consume(message, receive, worker: state) {
             return true
         }
-        // Relaying replies statelessly by their Via needs the forwarding core; until then a
-        // reply that no transaction claims ends here, as Kamailio's does without tm.
-        services.core.droppedReplies.increment()
+        // No transaction claimed it: relay it by its Via headers, as Kamailio's core does.
+        switch StatelessReplyRelay.relay(message, services: services, myself: services.script?.myself) {
+        case .relayed:
+            break
+        case .notOurs, .noNextHop, .unresolvable, .sendFailed:
+            services.core.droppedReplies.increment()
+        }
         return true
     }
 
@@ -113,7 +139,8 @@ struct MessageRouterFactory: InboundWorkerFactory {
     let services: RuntimeServices
 
     func makeWorker(role: WorkerRole) -> InboundWorker {
-        MessageRouter(services: services)
+        services.processes.add(role.description)
+        return MessageRouter(services: services)
     }
 }
 

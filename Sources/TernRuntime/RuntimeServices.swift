@@ -1,6 +1,7 @@
 import Atomics
 import Logging
 import SIPCore
+import SIPTransport
 import TernScript
 
 /// What modules and the router share at run time: settings, counters, the logger, the local
@@ -12,10 +13,21 @@ public final class RuntimeServices: @unchecked Sendable {
     public let core: CoreStatistics
     public let logger: Logger
     public let localTags: LocalTagGenerator
+    /// How forwarded requests and relayed replies leave (the listeners register as they bind).
+    public let sendPath: SendPath
+    /// RFC 3263 next-hop resolution.
+    public let resolver: TargetResolver
     private let active = ManagedAtomic<ActiveScript?>(nil)
     /// Modules that take received replies before they are relayed statelessly (tm), in
     /// registration order. Written during configure/start only, read by every worker.
     public private(set) var replyConsumers: [any ReplyConsumer] = []
+    /// The management commands (core, modules' `rpcCommands`) every RPC transport serves.
+    public let rpc = RPCRegistry()
+    /// The server's threads and their roles (`ps`, `core.ps`).
+    public let processes = ProcessTable()
+    /// Modules answering HTTP on the SIP stream ports (jsonrpcs, xhttp), in registration
+    /// order. Written during configure/start only, read by every worker.
+    public private(set) var httpHandlers: [any HTTPRequestHandler] = []
 
     public init(settings: CoreSettings, logger: Logger, statistics: StatisticsRegistry = StatisticsRegistry()) {
         self.settings = settings
@@ -23,6 +35,8 @@ public final class RuntimeServices: @unchecked Sendable {
         self.core = CoreStatistics(statistics)
         self.logger = logger
         self.localTags = LocalTagGenerator(seed: settings.listens.map(\.description).joined(separator: ","))
+        self.sendPath = SendPath()
+        self.resolver = TargetResolver(tryIPv6: settings.listens.contains { $0.isIPv6 })
     }
 
     /// The routing script serving new messages now (a reload replaces it). Modules that run
@@ -41,6 +55,12 @@ public final class RuntimeServices: @unchecked Sendable {
     /// after the core `reply_route` ran and before stateless relaying.
     public func addReplyConsumer(_ consumer: any ReplyConsumer) {
         replyConsumers.append(consumer)
+    }
+
+    /// Called from a module's `configure` or `start`: the handler is offered every HTTP
+    /// request framed on a SIP TCP/TLS port, after the handlers added before it.
+    public func addHTTPHandler(_ handler: any HTTPRequestHandler) {
+        httpHandlers.append(handler)
     }
 }
 

@@ -19,6 +19,8 @@ public final class ServerRuntime: @unchecked Sendable {
     private var tcpListeners: [TCPListener] = []
     private var tcpPool: MessageWorkerPool?
     private var eventLoops: MultiThreadedEventLoopGroup?
+    /// Set by the launcher before `start`: how `cfg.reload` compiles the config file again.
+    public var configReloader: ConfigReloader?
 
     public init(config: LoadedConfig, registry: ModuleRegistry, services: RuntimeServices) {
         self.config = config
@@ -35,6 +37,7 @@ public final class ServerRuntime: @unchecked Sendable {
     public func start() throws {
         do {
             try configureModules()
+            registerCommands()
             try bindListeners()
             teachMyself(config.script)
             for module in loadedModules { try module.start(services: services) }
@@ -57,10 +60,18 @@ public final class ServerRuntime: @unchecked Sendable {
         }
     }
 
+    /// The core's management commands, then each loaded module's, in load order.
+    private func registerCommands() {
+        services.rpc.register(CoreCommands.all(server: self))
+        for module in loadedModules { services.rpc.register(module.rpcCommands) }
+    }
+
     private func bindListeners() throws {
         let settings = services.settings
         for address in settings.listens where address.proto == .udp {
-            udpListeners.append(try UDPListener(address: address, receiveBufferBytes: settings.udpReceiveBuffer))
+            let listener = try UDPListener(address: address, receiveBufferBytes: settings.udpReceiveBuffer)
+            udpListeners.append(listener)
+            services.sendPath.register(listener)
         }
         let streamAddresses = settings.listens.filter { $0.proto == .tcp }
         guard !streamAddresses.isEmpty else { return }
@@ -71,7 +82,7 @@ public final class ServerRuntime: @unchecked Sendable {
         let services = self.services
         for address in streamAddresses {
             let listener = TCPListener(address: address, group: group)
-            try listener.start(pool: pool, settings: settings.stream) { error, head, receive in
+            try listener.start(pool: pool, settings: settings.stream, sendPath: services.sendPath) { error, head, receive in
                 MessageRouter.answerFramingError(error, head: head, receive: receive, services: services)
             }
             tcpListeners.append(listener)
@@ -141,6 +152,7 @@ public final class ServerRuntime: @unchecked Sendable {
         for listener in tcpListeners { listener.stop() }
         for listener in udpListeners { listener.stop() }
         tcpPool?.stop()
+        services.sendPath.removeAll()
         try? eventLoops?.syncShutdownGracefully()
         eventLoops = nil
         tcpListeners.removeAll()

@@ -14,12 +14,15 @@ public protocol TernModule: AnyObject, Sendable {
     /// Called once the transports are up and before the first message.
     func start(services: RuntimeServices) throws(ConfigurationError)
     func stop()
+    /// Management commands the module serves (registered before `start`).
+    var rpcCommands: [RPCCommand] { get }
 }
 
 extension TernModule {
     public func configure(parameters: [ModuleParameterSetting], services: RuntimeServices) throws(ConfigurationError) {}
     public func start(services: RuntimeServices) throws(ConfigurationError) {}
     public func stop() {}
+    public var rpcCommands: [RPCCommand] { [] }
 }
 
 /// How the server learns of a module without instantiating it twice.

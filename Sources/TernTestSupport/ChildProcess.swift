@@ -32,8 +32,9 @@ public final class ChildProcess: @unchecked Sendable {
     private var status: ExitStatus?
 
     /// Starts `executable` with `arguments` (not including argv[0]); stdin is /dev/null.
+    /// `environment` adds to (or replaces entries of) the test runner's environment.
     public init(executable: String, arguments: [String], workingDirectory: String? = nil,
-                stdoutPath: String, stderrPath: String) throws {
+                stdoutPath: String, stderrPath: String, environment: [String: String] = [:]) throws {
         self.executable = executable
         self.arguments = arguments
         self.stdoutPath = stdoutPath
@@ -68,7 +69,16 @@ public final class ChildProcess: @unchecked Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let rc: Int32
+        if environment.isEmpty {
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        } else {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup($0.key + "=" + $0.value) } + [nil]
+            defer { envp.forEach { free($0) } }
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        }
         guard rc == 0 else { throw SystemCallError("posix_spawn \(executable)", errno: rc) }
         self.pid = child
     }

@@ -51,15 +51,18 @@ public final class TernProcess: @unchecked Sendable {
     /// Starts `tern -f <config>` plus `arguments`, and waits until it answers OPTIONS on UDP
     /// (skip that with `waitUntilReady: false` for configs without a UDP listener).
     /// Retries with another port if the chosen one was taken meanwhile.
+    /// `environment` adds variables to the server's environment (e.g. a PATH for programs it runs).
     public static func start(config: String, arguments: [String] = [], files: [String: String] = [:],
                              waitUntilReady: Bool = true,
-                             readyTimeout: Duration = .seconds(10)) throws -> TernProcess {
+                             readyTimeout: Duration = .seconds(10),
+                             environment: [String: String] = [:]) throws -> TernProcess {
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return try TernProcess(config: config, arguments: arguments, files: files,
-                                       waitUntilReady: waitUntilReady, readyTimeout: readyTimeout)
+                                       waitUntilReady: waitUntilReady, readyTimeout: readyTimeout,
+                                       environment: environment)
             } catch TernProcessError.exitedBeforeReady(let status, let stderr)
                 where attempt < 3 && stderr.lowercased().contains("in use") {
                 _ = status   // the port was taken between picking and binding: pick another
@@ -76,7 +79,7 @@ public final class TernProcess: @unchecked Sendable {
     }
 
     private init(config: String, arguments: [String], files: [String: String],
-                 waitUntilReady: Bool, readyTimeout: Duration) throws {
+                 waitUntilReady: Bool, readyTimeout: Duration, environment: [String: String]) throws {
         let binary = PackagePaths.ternBinary
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw TernProcessError.binaryNotFound(binary)
@@ -94,7 +97,8 @@ public final class TernProcess: @unchecked Sendable {
         child = try ChildProcess(executable: binary, arguments: ["-f", configPath] + arguments.map(fill),
                                  workingDirectory: directory.path,
                                  stdoutPath: directory.file("stdout.log"),
-                                 stderrPath: directory.file("stderr.log"))
+                                 stderrPath: directory.file("stderr.log"),
+                                 environment: environment.mapValues(fill))
         if waitUntilReady { try awaitReady(timeout: readyTimeout) }
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Logging
 import TernModules
+import TernRPC
 import TernRuntime
 import TernScript
 
@@ -44,10 +45,26 @@ struct ServerLauncher {
 
         let services = RuntimeServices(settings: loaded.settings, logger: logger)
         let server = ServerRuntime(config: loaded.config, registry: loaded.registry, services: services)
+        let configReload = ConfigReload(request: ConfigLoadRequest(path: configFile, defines: defines), registry: loaded.registry)
+        server.configReloader = { [weak server] () throws(RPCError) -> Int in
+            guard let server else { throw RPCError.failed("the server is stopping") }
+            services.logger.notice("cfg.reload: reloading \(configReload.request.path)")
+            return try configReload.run(on: server).get()
+        }
+        // SER's core FIFO (`fifo = "/tmp/ser_fifo"`), served beside the modules' transports.
+        var coreFIFO: FIFOServer?
         do {
             try server.start()
+            if let configuration = CoreFIFOSettings.configuration(from: loaded.config.globals) {
+                LocalRequestCommands.register(in: services)
+                let fifo = FIFOServer(configuration: configuration, registry: services.rpc, logger: logger)
+                try fifo.start()
+                services.processes.add(configuration.role)
+                coreFIFO = fifo
+            }
         } catch {
             logger.critical("cannot start: \(error)")
+            server.stop()
             return 1
         }
         writePidFile()
@@ -63,6 +80,7 @@ struct ServerLauncher {
             logger.notice("signal \(received) received, shutting down")
             break
         }
+        coreFIFO?.stop()
         server.stop()
         if let pidFile { unlink(pidFile) }
         return 0
@@ -72,17 +90,11 @@ struct ServerLauncher {
     /// it. A config with errors is refused with every error logged; the old script serves on.
     private func reload(_ server: ServerRuntime, registry: ModuleRegistry, logger: Logger) {
         logger.notice("SIGHUP received: reloading \(configFile)")
-        let request = ConfigLoadRequest(path: configFile, defines: defines)
-        switch ConfigLoader.load(request, symbols: Self.symbols(registry)) {
-        case .failure(let list):
-            for diagnostic in list.diagnostics { printError(diagnostic.description) }
-            logger.error("reload refused: \(list.errors.count) errors in \(configFile); the previous script keeps serving")
-        case .success(let config):
-            do {
-                try server.replaceScript(with: config)
-            } catch {
-                logger.error("\(error); the previous script keeps serving")
-            }
+        let reload = ConfigReload(request: ConfigLoadRequest(path: configFile, defines: defines), registry: registry)
+        if case .failure(let refusal) = reload.run(on: server) {
+            let lines = refusal.message.split(separator: "\n", omittingEmptySubsequences: false)
+            for line in lines.dropLast() { printError(String(line)) }
+            logger.error("\(lines.last ?? "")")
         }
     }
 

@@ -64,8 +64,9 @@ struct CoreScript {
                      "set_forward_close", "set_forward_no_connect", "log", "error"] {
             #expect(names.contains(name), "\(name) is missing")
         }
-        // Stateless forwarding is not a core function until the forwarding core exists.
-        #expect(!names.contains("forward"))
+        for name in ["forward", "forward_udp", "forward_tcp", "forward_tls", "send", "send_tcp"] {
+            #expect(names.contains(name), "\(name) is missing")
+        }
     }
 
     @Test func wrongArgumentCountIsAConfigError() {

@@ -26,7 +26,8 @@ enum StatelessReply {
             receivedFrom: context.receive.source, extraHeaders: extra,
             serverHeader: services.settings.serverHeader)
         let channel = ReplyDestination.channel(
-            for: request, context.receive, forceRport: context.sendOptions.contains(.forceRport))
+            for: request, context.receive, forceRport: context.sendOptions.contains(.forceRport),
+            noConnect: context.sendOptions.contains(.replyNoConnect))
         channel.send(bytes)
         if context.sendOptions.contains(.closeAfterReply) { channel.close() }
         services.core.sentReplies.increment()

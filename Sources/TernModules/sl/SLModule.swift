@@ -23,8 +23,8 @@ final class SLModule: TernModule, @unchecked Sendable {
             functions: [
                 replyFunction(named: "sl_send_reply"),
                 replyFunction(named: "sl_reply"),
-                // Without a transaction module, send_reply is the stateless reply.
-                replyFunction(named: "send_reply"),
+                // send_reply answers through tm when the request has a transaction.
+                replyFunction(named: "send_reply", statefulIfPossible: true),
                 FunctionDeclaration(name: "sl_reply_error", argumentCounts: 0...0, routeTypes: [.request, .event]) {
                     [unowned self] _, _ throws(Diagnostic) in
                     { context in self.replyError(context) }
@@ -50,7 +50,7 @@ final class SLModule: TernModule, @unchecked Sendable {
         }
     }
 
-    private func replyFunction(named name: String) -> FunctionDeclaration {
+    private func replyFunction(named name: String, statefulIfPossible: Bool = false) -> FunctionDeclaration {
         FunctionDeclaration(name: name, argumentCounts: 2...2, routeTypes: [.request, .event]) {
             [unowned self] arguments, at throws(Diagnostic) in
             let code = try SLReplyCode(arguments[0], function: name)
@@ -61,13 +61,18 @@ final class SLModule: TernModule, @unchecked Sendable {
                     self.services?.logger.error("\(name): reply code is not a number between 100 and 699 (\(at))")
                     return -1
                 }
-                return self.reply(context, code: value, reason: staticReason ?? reason.evaluateString(context) ?? "")
+                return self.reply(context, code: value, reason: staticReason ?? reason.evaluateString(context) ?? "",
+                                  statefulIfPossible: statefulIfPossible)
             }
         }
     }
 
-    func reply(_ context: ScriptContext, code: Int, reason: String) -> Int {
+    func reply(_ context: ScriptContext, code: Int, reason: String, statefulIfPossible: Bool = false) -> Int {
         guard let services else { return -1 }
+        if statefulIfPossible, let tm = TransactionAPI.service(for: services),
+           let result = tm.replyIfStateful(context, code: code, reason: reason) {
+            return result
+        }
         guard StatelessReply.send(context, code: code, reason: reason, services: services) else {
             // Replies and ACKs are never answered (RFC 3261 §17); Kamailio's sl counts the ACKs.
             if context.message.methodIs(.ack) { statistics?.receivedACKs.increment() }
@@ -79,7 +84,7 @@ final class SLModule: TernModule, @unchecked Sendable {
 
     private func replyError(_ context: ScriptContext) -> Int {
         let (code, reason) = context[InternalError.key].map { ($0.code, $0.reason) } ?? (defaultCode, defaultReason)
-        return reply(context, code: code, reason: reason)
+        return reply(context, code: code, reason: reason, statefulIfPossible: true)
     }
 }
 

@@ -9,15 +9,14 @@
 // pseudo-variable arguments, the script logging conventions (Kamailio levels, one line per
 // runtime error with its config position), and the core statistics Kamailio's kex registers.
 //
-// Not provided (a config using them gets "unknown function"): forward/send (they need the
-// forwarding core), udp_mtu_try_proto, force_tcp_alias, set_advertised_address/port,
+// Not provided (a config using them gets "unknown function"): udp_mtu_try_proto, force_tcp_alias, set_advertised_address/port,
 // cfg_select/cfg_reset, setavpflag and friends.
 import TernScript
 
 public enum CoreFunctions {
     /// Every core function, as the script checker receives them (ScriptSymbols.coreFunctions).
     public static let all: [FunctionDeclaration] =
-        uriFunctions + flagFunctions + branchFunctions + sendFunctions + logFunctions
+        uriFunctions + flagFunctions + branchFunctions + sendFunctions + forwardFunctions + logFunctions
 }
 
 extension RouteTypes {

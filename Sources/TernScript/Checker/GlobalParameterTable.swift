@@ -62,9 +62,13 @@ enum GlobalParameterTable {
             kemi.received_route_callback kemi.pre_routing_callback kemi.request_route_callback
             """
         let words = "chroot group gid mcast rundir run_dir tcp_poll_method user uid workdir wdir log_facility tls_method sock_user sock_group"
+        // SER 0.8–0.9's core FIFO server (`fifo = "/tmp/ser_fifo"`), which Tern still serves.
+        let legacyFIFO = "fifo fifo_dir fifo_user fifo_group"
         for n in ints.split(whereSeparator: { $0 == " " || $0 == "\n" }) { t[String(n)] = .int }
         for n in strings.split(whereSeparator: { $0 == " " || $0 == "\n" }) { t[String(n)] = .string }
         for n in words.split(separator: " ") { t[String(n)] = .stringOrWord }
+        for n in legacyFIFO.split(separator: " ") { t[String(n)] = .stringOrWord }
+        t["fifo_mode"] = .int
         t["tos"] = .intOrWord
         t["listen"] = .listen
         t["alias"] = .address

@@ -78,7 +78,7 @@ final class ScriptCompiler {
             }
             route.actions = compileStatements(block.body)
         }
-        return CompiledScript(routes: compiledRoutes, limits: limits, myself: myself)
+        return CompiledScript(routes: compiledRoutes, limits: limits, myself: myself, environment: environment)
     }
 
     /// Puts the pseudo-variables, transformations and functions of the core and of the loaded

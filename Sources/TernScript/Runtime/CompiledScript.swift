@@ -9,7 +9,12 @@ public final class CompiledScript: @unchecked Sendable {
     /// The addresses `myself` matches; filled from `listen`/`alias`, extended by the runtime.
     public let myself: MyselfMatcher
 
-    init(routes: [RouteKind: CompiledRoute], limits: ExecutionLimits, myself: MyselfMatcher) {
+    /// The scope the routes were compiled in, for module parameters that name pseudo-variables.
+    private let environment: CompileEnvironment?
+
+    init(routes: [RouteKind: CompiledRoute], limits: ExecutionLimits, myself: MyselfMatcher,
+         environment: CompileEnvironment? = nil) {
+        self.environment = environment
         self.routes = routes
         self.requestRoute = routes[.request]
         self.coreReplyRoute = routes[.coreReply]
@@ -21,6 +26,13 @@ public final class CompiledScript: @unchecked Sendable {
     deinit {
         // Routes that call each other hold each other through their closures; let them go.
         for route in routes.values { route.actions = [] }
+    }
+
+    /// Binds a pseudo-variable written in a module parameter (acc's `log_extra` "src=$fU") in
+    /// this script's scope: the same names, modules and errors as in a route.
+    public func bindPseudoVariable(_ text: String, at location: SourceLocation) throws(Diagnostic) -> PseudoVariableReference {
+        guard let environment else { throw .error("pseudo-variables cannot be bound here", at: location) }
+        return try environment.bindPseudoVariable(text: text, at: location)
     }
 
     public func hasRoute(_ kind: RouteKind) -> Bool {

@@ -38,7 +38,8 @@ public final class MyselfMatcher: @unchecked Sendable {
         return false
     }
 
-    func matches(host: String, port: Int?) -> Bool {
+    /// For modules that test URIs against `myself` (rr's loose_route).
+    public func matches(host: String, port: Int?) -> Bool {
         matches(host: Array(host.utf8)[...], port: port)
     }
 

@@ -9,6 +9,9 @@ public final class WorkerScriptState {
     /// `$vn(name)` values by slot; a slot never written reads as null.
     @exclusivity(unchecked) var nullableVariables: [ScriptValue] = []
     public var logger: Logger
+    /// The runtime this worker serves (TernRuntime's RuntimeServices), for core functions
+    /// that act beyond the message, such as forward(). Set once when the worker is made.
+    public var runtime: AnyObject?
     @exclusivity(unchecked) private var randomState: UInt64
 
     public init() {

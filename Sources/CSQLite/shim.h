@@ -1,0 +1,13 @@
+// CSQLite: Debian's libsqlite3 for TernStorage. The shim gives Swift what the header's macros hide.
+#ifndef TERN_CSQLITE_SHIM_H
+#define TERN_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift cannot import.
+static inline int tern_sqlite3_bind_text_copy(sqlite3_stmt *stmt, int index, const char *text, int length) {
+    return sqlite3_bind_text(stmt, index, text, length, SQLITE_TRANSIENT);
+}
+static inline int tern_sqlite3_bind_blob_copy(sqlite3_stmt *stmt, int index, const void *bytes, int length) {
+    return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
+}
+#endif

@@ -1,0 +1,67 @@
+/// A transaction's address: the bucket ("hash index") and its label within the bucket, as
+/// Kamailio prints it ("hash:label", exec's SIP_TID, t_suspend's result, tm.reply's args).
+public struct TransactionID: Hashable, Sendable, CustomStringConvertible {
+    public var hashIndex: UInt32
+    public var label: UInt32
+
+    public init(hashIndex: UInt32, label: UInt32) {
+        self.hashIndex = hashIndex
+        self.label = label
+    }
+
+    /// Parses "hash:label" (decimal, as printed by `description`).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let h = UInt32(parts[0]), let l = UInt32(parts[1]) else { return nil }
+        self.init(hashIndex: h, label: l)
+    }
+
+    public var description: String { "\(hashIndex):\(label)" }
+}
+
+/// The Via branch tm puts on a forwarded request: `z9hG4bK` + hash index (hex) + "." + label
+/// (hex) + "." + branch index (decimal), so a reply finds its transaction and branch without
+/// a search.
+public struct TransactionBranchID: Hashable, Sendable, CustomStringConvertible {
+    public var transaction: TransactionID
+    public var branch: Int
+
+    public init(transaction: TransactionID, branch: Int) {
+        self.transaction = transaction
+        self.branch = branch
+    }
+
+    public var description: String {
+        "z9hG4bK" + String(transaction.hashIndex, radix: 16) + "." + String(transaction.label, radix: 16)
+            + "." + String(branch)
+    }
+
+    /// Decodes a branch parameter value; nil when it is not one of ours.
+    public init?<Bytes: Collection>(branchValue bytes: Bytes) where Bytes.Element == UInt8 {
+        let cookie: [UInt8] = Array("z9hG4bK".utf8)
+        guard bytes.count > cookie.count + 5, bytes.starts(with: cookie) else { return nil }
+        var fields: [UInt64] = [0, 0, 0]
+        var field = 0
+        var digits = 0
+        for byte in bytes.dropFirst(cookie.count) {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, field < 2 else { return nil }
+                field += 1
+                digits = 0
+                continue
+            }
+            let value: UInt64
+            switch byte {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): value = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a") ... UInt8(ascii: "f") where field < 2: value = UInt64(byte - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            digits += 1
+            guard digits <= 8 else { return nil }
+            fields[field] = fields[field] * (field < 2 ? 16 : 10) + value
+        }
+        guard field == 2, digits > 0, fields[2] < 1 << 16 else { return nil }
+        self.init(transaction: TransactionID(hashIndex: UInt32(fields[0]), label: UInt32(fields[1])),
+                  branch: Int(fields[2]))
+    }
+}

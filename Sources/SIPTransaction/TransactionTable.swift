@@ -1,0 +1,120 @@
+/// Transactions in buckets, one lock per bucket (Kamailio's hash table): a request's bucket
+/// comes from its Call-ID and CSeq number (`TransactionHash`), so retransmissions, its ACK and
+/// its CANCEL land in the same bucket; within a bucket each transaction has a label, and
+/// "hash:label" finds it directly.
+///
+/// Work on a transaction happens inside `withBucket`: look up, feed the machine, collect the
+/// actions, leave — and run the actions (sends, routes) after the lock is released.
+public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable {
+    /// One bucket's transactions; only reachable while its lock is held.
+    public struct Bucket {
+        public let hashIndex: UInt32
+        fileprivate var entries: [UInt32: Transaction] = [:]
+        fileprivate var order: [UInt32] = []
+        fileprivate var nextLabel: UInt32
+
+        /// Adds a transaction under a fresh label and returns its id.
+        public mutating func insert(_ make: (TransactionID) -> Transaction) -> Transaction {
+            var label = nextLabel
+            while entries[label] != nil { label &+= 1 }
+            nextLabel = label &+ 1
+            let id = TransactionID(hashIndex: hashIndex, label: label)
+            let transaction = make(id)
+            entries[label] = transaction
+            order.append(label)
+            return transaction
+        }
+
+        public func lookup(label: UInt32) -> Transaction? { entries[label] }
+
+        /// The first transaction, oldest first, that satisfies `predicate`.
+        public func first(where predicate: (Transaction) -> Bool) -> Transaction? {
+            for label in order {
+                if let t = entries[label], predicate(t) { return t }
+            }
+            return nil
+        }
+
+        @discardableResult
+        public mutating func remove(label: UInt32) -> Transaction? {
+            guard let t = entries.removeValue(forKey: label) else { return nil }
+            if let i = order.firstIndex(of: label) { order.remove(at: i) }
+            return t
+        }
+
+        public var count: Int { entries.count }
+    }
+
+    private final class Slot {
+        let lock = TransactionLock()
+        var bucket: Bucket
+
+        init(_ bucket: Bucket) { self.bucket = bucket }
+    }
+
+    public let bucketCount: Int
+    private let slots: [Slot]
+
+    /// `bucketCount` is rounded up to a power of two. Labels start at a random value per
+    /// bucket, so a reply to a request sent before a restart does not find a new transaction.
+    public init(bucketCount: Int = 4096) {
+        var n = 1
+        while n < bucketCount { n <<= 1 }
+        self.bucketCount = n
+        var generator = SystemRandomNumberGenerator()
+        slots = (0 ..< n).map { index in
+            Slot(Bucket(hashIndex: UInt32(index), nextLabel: UInt32.random(in: 1 ... UInt32.max / 2, using: &generator)))
+        }
+    }
+
+    /// The bucket index for a hash value.
+    public func hashIndex(_ hash: UInt32) -> UInt32 { hash & UInt32(bucketCount - 1) }
+
+    /// Runs `body` with the bucket locked. Never run a route or block inside.
+    public func withBucket<T>(_ hashIndex: UInt32, _ body: (inout Bucket) throws -> T) rethrows -> T {
+        let slot = slots[Int(hashIndex) & (bucketCount - 1)]
+        return try slot.lock.withLock { try body(&slot.bucket) }
+    }
+
+    /// Looks a transaction up by id, under its bucket's lock.
+    public func lookup(_ id: TransactionID) -> Transaction? {
+        guard Int(id.hashIndex) < bucketCount else { return nil }
+        return withBucket(id.hashIndex) { $0.lookup(label: id.label) }
+    }
+
+    @discardableResult
+    public func remove(_ id: TransactionID) -> Transaction? {
+        guard Int(id.hashIndex) < bucketCount else { return nil }
+        return withBucket(id.hashIndex) { $0.remove(label: id.label) }
+    }
+
+    /// Transactions in the table now (takes every lock in turn: for statistics, not per message).
+    public var count: Int {
+        slots.reduce(0) { total, slot in total + slot.lock.withLock { slot.bucket.count } }
+    }
+
+    /// Every transaction, bucket by bucket (for management listings and shutdown).
+    public func forEach(_ body: (Transaction) -> Void) {
+        for slot in slots {
+            let items = slot.lock.withLock { slot.bucket.order.compactMap { slot.bucket.entries[$0] } }
+            items.forEach(body)
+        }
+    }
+}
+
+/// The hash of a request's Call-ID and CSeq number (FNV-1a): equal for an INVITE, its
+/// retransmissions, its CANCEL and its ACK.
+public enum TransactionHash {
+    public static func hash<Bytes: Sequence>(callID: Bytes, cseqNumber: UInt32) -> UInt32 where Bytes.Element == UInt8 {
+        var h: UInt32 = 2_166_136_261
+        for byte in callID {
+            h = (h ^ UInt32(byte)) &* 16_777_619
+        }
+        var n = cseqNumber
+        for _ in 0 ..< 4 {
+            h = (h ^ (n & 0xFF)) &* 16_777_619
+            n >>= 8
+        }
+        return h ^ (h >> 16)
+    }
+}

@@ -1,0 +1,226 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SIPCore
+import TernRuntime
+import TernScript
+
+/// The digest check shared by auth (passwords from pseudo-variables) and auth_db (passwords from
+/// the subscriber table): find the credentials for the realm, check the nonce (ours, not
+/// expired), the response (RFC 2617 / RFC 7616) and the nonce-count (no replay), in that order so
+/// a forged request cannot use up a client's nonce-counts. Works on any message with a request
+/// line and Authorization headers: SIP requests and HTTP requests alike.
+final class DigestAuthenticator: @unchecked Sendable {
+    struct Settings: Sendable {
+        var secret: [UInt8]
+        var nonceExpire: Int64 = 300
+        var maxDrift: Int64 = 3
+        /// `qop` param: the qop challenges offer when their flags do not say.
+        var qop: DigestQOP? = nil
+        /// `algorithm` param: what challenges announce (MD5 when unset: no algorithm= written).
+        var algorithm: DigestAlgorithm? = nil
+        /// Refuse a nonce-count already used with a nonce (qop requests). Kamailio's
+        /// `nonce_count`, on by default here: a captured Authorization cannot be replayed.
+        var nonceCount = true
+        /// A nonce serves one request without qop (Kamailio's `one_time_nonce`).
+        var oneTimeNonce = false
+        var ncArraySize = 1 << 20
+    }
+
+    let settings: Settings
+    let nonces: NonceAuthority
+    let tracker: NonceCountTracker
+    /// Unix seconds; tests inject their own.
+    let clock: @Sendable () -> Int64
+
+    init(settings: Settings, clock: @escaping @Sendable () -> Int64 = DigestAuthenticator.systemClock) {
+        self.settings = settings
+        self.clock = clock
+        nonces = NonceAuthority(secret: settings.secret, lifetime: settings.nonceExpire, maxDrift: settings.maxDrift)
+        tracker = NonceCountTracker(size: settings.ncArraySize)
+    }
+
+    static let systemClock: @Sendable () -> Int64 = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec)
+    }
+
+    // MARK: challenges
+
+    func makeNonce() -> [UInt8] {
+        nonces.make(now: clock(), index: tracker.issue())
+    }
+
+    /// `Digest realm="R", nonce="N"[, stale=true][, algorithm=A][, qop="auth"]` (Kamailio's order).
+    func challengeValue(realm: String, qop: DigestQOP?, stale: Bool) -> String {
+        var text = "Digest realm=\"\(realm)\", nonce=\"\(String(decoding: makeNonce(), as: UTF8.self))\""
+        if stale { text += ", stale=true" }
+        if let algorithm = settings.algorithm { text += ", algorithm=\(algorithm.name)" }
+        if let qop { text += ", qop=\"\(qop.rawValue)\"" }
+        return text
+    }
+
+    // MARK: checking credentials
+
+    enum HeaderKind {
+        case www, proxy
+        var header: HeaderName { self == .www ? .authorization : .proxyAuthorization }
+    }
+
+    struct Found {
+        var credentials: DigestCredentials
+        var headerIndex: Int
+    }
+
+    enum Search {
+        case found(Found)
+        case none
+        case malformed(String)
+    }
+
+    /// The first credentials of `kind` whose realm is `realm` (case-insensitive).
+    static func findCredentials(_ message: SIPMessage, realm: String, kind: HeaderKind) -> Search {
+        let wanted = Array(realm.utf8)
+        for (i, field) in message.headers.enumerated() where field.name == kind.header {
+            let c: DigestCredentials
+            do {
+                c = try DigestCredentials.parse(message.bytes, field.valueRange, header: kind.header)
+            } catch {
+                return .malformed("cannot parse \(kind.header) credentials")
+            }
+            guard c.isDigest, let r = c.realm else { continue }
+            if equalsIgnoringCase(message.bytes[r], wanted) { return .found(Found(credentials: c, headerIndex: i)) }
+        }
+        return .none
+    }
+
+    /// Runs the whole check. `method` overrides the request line's method for HA2. `lookup` gives
+    /// the user's secret. On success the context learns the authorized user (is_user, $au …).
+    func authenticate(
+        _ ctx: ScriptContext, realm: String, kind: HeaderKind, method: String?,
+        badRequest: (String) -> Void,
+        lookup: (DigestIdentity) -> DigestSecretLookup
+    ) -> AuthResult {
+        let m = ctx.message
+        // ACK and CANCEL cannot be challenged (RFC 3261 §22.1); Kamailio lets them through.
+        if m.kind == .request && (m.methodIs(.ack) || m.methodIs(.cancel)) { return .authenticated }
+        let found: Found
+        switch Self.findCredentials(m, realm: realm, kind: kind) {
+        case .none: return .noCredentials
+        case .malformed(let why):
+            badRequest(why)
+            return .error
+        case .found(let f): found = f
+        }
+        let c = found.credentials
+        let b = m.bytes
+        guard let username = c.username, let nonce = c.nonce, let uri = c.uri, let response = c.response, let r = c.realm else {
+            badRequest("digest credentials lack username, nonce, uri or response")
+            return .error
+        }
+        let algorithmName = c.algorithm.map { m.string($0) } ?? ""
+        guard let algorithm = DigestAlgorithm(name: algorithmName) else {
+            badRequest("unsupported digest algorithm '\(algorithmName)'")
+            return .error
+        }
+        var qop: [UInt8]? = nil
+        var nc: UInt32 = 0
+        if let q = c.qop {
+            let value = Array(b[q]).map(asciiLower)
+            guard value == Array("auth".utf8) || value == Array("auth-int".utf8) else {
+                badRequest("unsupported qop")
+                return .error
+            }
+            guard let ncRange = c.nc, let ncValue = Self.hex32(b[ncRange]), c.cnonce != nil else {
+                badRequest("qop without a valid nc or cnonce")
+                return .error
+            }
+            qop = value
+            nc = ncValue
+        }
+
+        var state = ctx[DigestAuthState.key] ?? DigestAuthState()
+        let index: UInt32
+        switch nonces.verify(b[nonce], now: clock()) {
+        case .invalid:
+            return .error
+        case .stale:
+            state.stale = true
+            ctx[DigestAuthState.key] = state
+            return .staleNonce
+        case .valid(let i):
+            index = i
+        }
+
+        let identity = DigestIdentity(username: m.string(username), realm: m.string(r))
+        let secret: DigestSecret
+        switch lookup(identity) {
+        case .failed: return .error
+        case .unknownUser: return .userUnknown
+        case .found(let s): secret = s
+        }
+        let ha1: [UInt8]
+        switch secret {
+        case .ha1(let h):
+            // A stored MD5 HA1 cannot answer a SHA-256 response (and vice versa).
+            guard h.count == algorithm.hexLength else { return .invalidPassword }
+            ha1 = h
+        case .password(let p):
+            ha1 = algorithm.ha1(username: Array(b[username]), realm: Array(b[r]), password: p)
+        }
+        let requestMethod = method.map { Array($0.utf8) } ?? Array(b[m.methodRange])
+        let input = DigestResponseInput(
+            algorithm: algorithm, ha1: ha1, nonce: Array(b[nonce]), method: requestMethod, uri: Array(b[uri]),
+            qop: qop, nc: c.nc.map { Array(b[$0]) } ?? [], cnonce: c.cnonce.map { Array(b[$0]) } ?? [],
+            body: m.body)
+        guard DigestResponseInput.matches(input.expectedResponse(), b[response]) else { return .invalidPassword }
+
+        if qop != nil ? settings.nonceCount : settings.oneTimeNonce {
+            switch tracker.check(index: index, nc: qop != nil ? nc : 1) {
+            case .accepted: break
+            case .replayed:
+                state.stale = true
+                ctx[DigestAuthState.key] = state
+                return .nonceReused
+            case .outOfRange:
+                state.stale = true
+                ctx[DigestAuthState.key] = state
+                return .staleNonce
+            }
+        }
+        state.authorizedHeaderIndex = found.headerIndex
+        ctx[DigestAuthState.key] = state
+        ctx[AuthorizedCredentials.key] = AuthorizedCredentials(username: identity.username)
+        return .authenticated
+    }
+
+    /// nc is 8 hex digits (RFC 2617 §3.2.2); accept 1–8.
+    private static func hex32(_ s: ArraySlice<UInt8>) -> UInt32? {
+        guard !s.isEmpty, s.count <= 8 else { return nil }
+        var v: UInt32 = 0
+        for c in s {
+            let d: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+            v = v << 4 | d
+        }
+        return v
+    }
+
+    private static func equalsIgnoringCase(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { asciiLower($0) == asciiLower($1) }
+    }
+}
+
+enum DigestQOP: String, Sendable {
+    case auth
+    case authInt = "auth-int"
+}

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SIPTransaction
+
+/// Which machine of a transaction a timer belongs to.
+enum TMTimerOwner: Hashable {
+    case server
+    case branch(Int)
+    case cancel(Int)
+    /// max_inv_lifetime / max_noninv_lifetime.
+    case lifetime
+}
+
+/// A timer of one machine of one transaction.
+struct TMTimerKey: Hashable {
+    var transaction: TransactionID
+    var owner: TMTimerOwner
+    var timer: TransactionTimer
+}
+
+/// tm's timers: one wheel under one lock, driven by one thread of its own that wakes every
+/// wheel tick and hands due timers to `fire` (which runs without the wheel lock: it takes the
+/// transaction's lock and may run failure_route).
+final class TMTimers: @unchecked Sendable {
+    private let lock = TransactionLock()
+    private var wheel: TimerWheel<TMTimerKey>
+    private var handles: [TMTimerKey: TimerWheel<TMTimerKey>.Handle] = [:]
+    private var byTransaction: [TransactionID: Set<TMTimerKey>] = [:]
+    let clock: any MonotonicClock
+    private var thread: pthread_t?
+    private var running = false
+    private let stateLock = TransactionLock()
+    var fire: ((TMTimerKey) -> Void)?
+
+    init(clock: any MonotonicClock = SystemMonotonicClock(), resolution: Int64 = 10) {
+        self.clock = clock
+        wheel = TimerWheel(resolution: resolution, slotCount: 4096, startingAt: clock.nowMilliseconds())
+    }
+
+    func start(_ key: TMTimerKey, after milliseconds: Int64) {
+        let deadline = clock.nowMilliseconds() + milliseconds
+        lock.withLock {
+            if let old = handles[key] { wheel.cancel(old) }
+            handles[key] = wheel.schedule(key, at: deadline)
+            byTransaction[key.transaction, default: []].insert(key)
+        }
+    }
+
+    func cancel(_ key: TMTimerKey) {
+        lock.withLock {
+            if let old = handles.removeValue(forKey: key) { wheel.cancel(old) }
+            byTransaction[key.transaction]?.remove(key)
+        }
+    }
+
+    /// Cancels every timer of a transaction (it is being freed).
+    func cancelAll(_ id: TransactionID) {
+        lock.withLock {
+            guard let keys = byTransaction.removeValue(forKey: id) else { return }
+            for key in keys {
+                if let old = handles.removeValue(forKey: key) { wheel.cancel(old) }
+            }
+        }
+    }
+
+    var count: Int { lock.withLock { wheel.count } }
+
+    /// The timers due now, removed from the wheel (the thread's step; tests call it directly).
+    func due() -> [TMTimerKey] {
+        let now = clock.nowMilliseconds()
+        return lock.withLock {
+            let keys = wheel.advance(to: now)
+            for key in keys {
+                handles.removeValue(forKey: key)
+                byTransaction[key.transaction]?.remove(key)
+                if byTransaction[key.transaction]?.isEmpty == true { byTransaction[key.transaction] = nil }
+            }
+            return keys
+        }
+    }
+
+    /// Runs due timers until stopped.
+    func startThread() {
+        stateLock.withLock { running = true }
+        let unmanaged = Unmanaged.passRetained(self)
+        var handle = pthread_t()
+        let rc = pthread_create(&handle, nil, { raw in
+            let timers = Unmanaged<TMTimers>.fromOpaque(raw!).takeRetainedValue()
+            timers.loop()
+            return nil
+        }, unmanaged.toOpaque())
+        if rc == 0 {
+            thread = handle
+        } else {
+            unmanaged.release()
+        }
+    }
+
+    func stopThread() {
+        stateLock.withLock { running = false }
+        if let thread { pthread_join(thread, nil) }
+        thread = nil
+    }
+
+    private var isRunning: Bool { stateLock.withLock { running } }
+
+    private func loop() {
+        while isRunning {
+            for key in due() { fire?(key) }
+            usleep(10_000)
+        }
+    }
+}

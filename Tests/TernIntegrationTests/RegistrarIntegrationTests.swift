@@ -1,0 +1,92 @@
+// The registrar on the real binary: the bench's REGISTER load through SIPp with the Contact
+// list of every 200 checked, and db_mode 1 on SQLite surviving `kill -9`.
+import Foundation
+import Testing
+import TernTestSupport
+
+@Suite("Registrar on the real server", .serialized,
+       .enabled(if: SIPpRunner.isAvailable, "sipp is not installed (apt-get install sip-tester; `make test` does it)"))
+struct RegistrarIntegrationTests {
+    /// usrloc + registrar; `OPTIONS sip:count@…` answers with the number of users and contacts,
+    /// any other request with what lookup() made of it.
+    static func config(usrlocParameters: String = "") -> String {
+        """
+        #!KAMAILIO
+        debug=-1
+        log_stderror=yes
+        children=2
+        listen=udp:127.0.0.1:{PORT}
+
+        loadmodule "sl.so"
+        loadmodule "pv.so"
+        loadmodule "kex.so"
+        loadmodule "usrloc.so"
+        loadmodule "registrar.so"
+        \(usrlocParameters)
+
+        request_route {
+            if (method == "REGISTER") {
+                if (!save("location")) { sl_reply_error(); }
+                exit;
+            }
+            if (method == "ACK") { exit; }
+            if ($rU == "count") {
+                sl_send_reply("200", "users=$stat(location-users) contacts=$stat(location-contacts)");
+                exit;
+            }
+            if ($rU == "ping" || $rU == $null) { sl_send_reply("200", "OK"); exit; }
+            $var(rc) = lookup("location");
+            sl_send_reply("200", "lookup $var(rc) $ru");
+            exit;
+        }
+        """
+    }
+
+    private static let users = PackagePaths.shared + "/bench/scenarios/users.csv"
+
+    private func ask(_ tern: TernProcess, user: String) throws -> String? {
+        try tern.client.exchangeUDP { clientPort in
+            SIPRequestBuilder.options(serverPort: tern.port, clientPort: clientPort, user: user)
+        }?.reasonPhrase
+    }
+
+    @Test("2,000 REGISTERs at 500/s: every 200 lists the binding")
+    func registerLoad() throws {
+        let tern = try TernProcess.start(config: Self.config())
+        defer { tern.stop() }
+        var run = SIPpRunner(scenario: "register-contacts.xml", serverPort: tern.port, calls: 2_000, rate: 500, timeout: .seconds(20))
+        run.extraArguments = ["-inf", Self.users]
+        let result = try run.run()
+        #expect(result.successfulCalls == 2_000, "\(result)\ntern stderr:\n\(tern.standardError.suffix(2000))")
+        #expect(result.failedCalls == 0, "\(result)")
+        // 1,000 users, each registered twice from the same contact: one binding each.
+        #expect(try ask(tern, user: "count") == "users=1000 contacts=1000")
+        let lookup = try ask(tern, user: "user42")
+        #expect(lookup?.hasPrefix("lookup 1 sip:user42@127.0.0.1:") == true, "\(String(describing: lookup))")
+        #expect(try ask(tern, user: "user5000") == "lookup -1 sip:user5000@127.0.0.1:\(tern.port)")
+    }
+
+    @Test("db_mode 1 on SQLite: 1,000 bindings survive kill -9")
+    func writeThroughSurvivesKill() throws {
+        let data = try TemporaryDirectory(prefix: "tern-usrloc")
+        let parameters = """
+            modparam("usrloc", "db_mode", 1)
+            modparam("usrloc", "db_url", "sqlite://\(data.path)/location.db")
+            """
+        let first = try TernProcess.start(config: Self.config(usrlocParameters: parameters))
+        var run = SIPpRunner(scenario: "register-contacts.xml", serverPort: first.port, calls: 1_000, rate: 500, timeout: .seconds(20))
+        run.extraArguments = ["-inf", Self.users]
+        let result = try run.run()
+        #expect(result.successfulCalls == 1_000, "\(result)\ntern stderr:\n\(first.standardError.suffix(2000))")
+        let killed = first.stop(signal: SIGKILL)
+        #expect(killed.status == .signaled(SIGKILL), "\(killed)")
+
+        let second = try TernProcess.start(config: Self.config(usrlocParameters: parameters))
+        defer { second.stop() }
+        #expect(try ask(second, user: "count") == "users=1000 contacts=1000", "\(second.standardError.suffix(2000))")
+        for user in ["user1", "user500", "user1000"] {
+            let lookup = try ask(second, user: user)
+            #expect(lookup?.hasPrefix("lookup 1 sip:\(user)@127.0.0.1:") == true, "\(String(describing: lookup))")
+        }
+    }
+}
