@@ -10,6 +10,8 @@
 //   in one pass when the message is sent.
 // - `StreamFrameScanner`: where one message ends in a TCP/TLS byte stream.
 // - `SIPReplyBuilder`: stateless replies (RFC 3261 §8.2.6, RFC 3581) and `ReceiveInfo`.
+// - `Lock` / `RecursiveLock`: the pthread mutexes the layers above share (worker threads block
+//   on them, so they are neither Swift-concurrency primitives nor Foundation's).
 //
 // It knows nothing of sockets, scripts or modules, and depends on nothing but the standard
 // library: the parse path works over unsafe buffer pointers, creates no Strings and throws

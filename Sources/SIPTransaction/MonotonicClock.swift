@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SIPCore
 
 /// Milliseconds on a clock that never goes back. Transactions and the timer wheel read time
 /// only through this, so tests drive it by hand.
@@ -23,7 +24,7 @@ public struct SystemMonotonicClock: MonotonicClock {
 
 /// A clock moved by hand (tests, simulations).
 public final class ManualClock: MonotonicClock, @unchecked Sendable {
-    private let lock = TransactionLock()
+    private let lock = Lock()
     private var now: Int64
 
     public init(startingAt milliseconds: Int64 = 0) { now = milliseconds }

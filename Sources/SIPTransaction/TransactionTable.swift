@@ -1,3 +1,5 @@
+import SIPCore
+
 /// Transactions in buckets, one lock per bucket (Kamailio's hash table): a request's bucket
 /// comes from its Call-ID and CSeq number (`TransactionHash`), so retransmissions, its ACK and
 /// its CANCEL land in the same bucket; within a bucket each transaction has a label, and
@@ -46,7 +48,7 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
     }
 
     private final class Slot {
-        let lock = TransactionLock()
+        let lock = Lock()
         var bucket: Bucket
 
         init(_ bucket: Bucket) { self.bucket = bucket }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import TernRuntime
 
@@ -29,12 +36,12 @@ public final class ControlSocketServer: @unchecked Sendable {
     private var listenFD: Int32 = -1
     private var wakePipe: [Int32] = [-1, -1]
     private var acceptor: ServiceThread?
-    private let lock = ConnectionCount()
+    private let connections = ConnectionCount()
 
     public init(configuration: ControlSocketConfiguration, registry: RPCRegistry, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.runner = ManagementRequestRunner(registry: registry, logger: logger, prettyJSON: configuration.prettyJSON)
+        self.runner = ManagementRequestRunner(registry: registry, logger: logger, prettyJSON: configuration.prettyJSON, jsonTerminator: "\n")
     }
 
     public func start() throws(ConfigurationError) {
@@ -106,7 +113,7 @@ public final class ControlSocketServer: @unchecked Sendable {
             guard client >= 0 else { continue }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
-            guard lock.enter(limit: configuration.maximumConnections) else {
+            guard connections.enter(limit: configuration.maximumConnections) else {
                 let refusal = JSONRPCFailure(error: RPCError(code: 503, message: "too many management connections"), id: .null, replyName: nil)
                 _ = writeAll(client, Array((refusal.response(pretty: false) + "\n").utf8), timeoutMilliseconds: 100, socket: true)
                 close(client)
@@ -115,11 +122,11 @@ public final class ControlSocketServer: @unchecked Sendable {
             let connection = ControlConnection(fd: client)
             let started = ServiceThread.detach { [self] in
                 serve(connection)
-                lock.leave()
+                connections.leave()
             }
             if !started {
                 connection.close()
-                lock.leave()
+                connections.leave()
             }
         }
     }

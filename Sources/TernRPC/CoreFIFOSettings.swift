@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TernScript
 
 /// SER's core FIFO server, configured by globals: `fifo` (the request FIFO), `fifo_dir`

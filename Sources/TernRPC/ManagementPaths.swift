@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TernScript
 
 /// Defaults and parameter values shared by the management modules (mi_fifo, jsonrpcs, ctl).

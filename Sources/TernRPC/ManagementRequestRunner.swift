@@ -14,16 +14,19 @@ public struct ManagementRequestRunner: Sendable {
     public let registry: RPCRegistry
     public let logger: Logger
     public let prettyJSON: Bool
+    /// What follows a JSON answer: nothing on a FIFO (as Kamailio writes it; the writer
+    /// closes), a newline on a connection that carries several.
+    public let jsonTerminator: String
 
-    public init(registry: RPCRegistry, logger: Logger, prettyJSON: Bool = true) {
+    public init(registry: RPCRegistry, logger: Logger, prettyJSON: Bool = true, jsonTerminator: String = "") {
         self.registry = registry
         self.logger = logger
         self.prettyJSON = prettyJSON
+        self.jsonTerminator = jsonTerminator
     }
 
     /// Runs one scanned request; `answer` is called once (maybe later, from another
-    /// thread) when the result is true; false means no answer comes (a notification,
-    /// garbage).
+    /// thread) when the result is true; false means no answer comes (garbage).
     @discardableResult
     public func run(_ event: ManagementRequestScanner.Event, answer: @escaping @Sendable (Answer) -> Void) -> Bool {
         switch event {
@@ -38,7 +41,7 @@ public struct ManagementRequestRunner: Sendable {
                 answer(Answer(text: "400 \(refusal.reason)\n", replyName: refusal.replyName))
             case .json:
                 let failure = JSONRPCFailure(error: RPCError(code: -32600, message: "Invalid Request: \(refusal.reason)"), id: .null, replyName: refusal.replyName)
-                answer(Answer(text: failure.response(pretty: prettyJSON) + "\n", replyName: refusal.replyName))
+                answer(Answer(text: failure.response(pretty: prettyJSON) + jsonTerminator, replyName: refusal.replyName))
             }
             return true
 
@@ -66,15 +69,14 @@ public struct ManagementRequestRunner: Sendable {
         case .failure(let failure):
             let replyName = failure.replyName ?? ReplyNameProbe.find(in: bytes)
             logger.warning("JSON-RPC request refused: \(failure.error.message)")
-            answer(Answer(text: failure.response(pretty: pretty) + "\n", replyName: replyName))
+            answer(Answer(text: failure.response(pretty: pretty) + jsonTerminator, replyName: replyName))
             return true
         case .success(let call):
+            let terminator = jsonTerminator
             registry.dispatch(call.request, notFound: .methodNotFound, responder: RPCResponder { outcome in
-                // A request without an id is a notification: run, never answered.
-                guard call.id != nil else { return }
-                answer(Answer(text: call.response(outcome, pretty: pretty) + "\n", replyName: call.replyName))
+                answer(Answer(text: call.response(outcome, pretty: pretty) + terminator, replyName: call.replyName))
             })
-            return call.id != nil
+            return true
         }
     }
 }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Writing an answer to a client's reply FIFO without trusting the client: the name must
 /// be a plain file name inside the reply directory, the file a FIFO with one link, not a
 /// symlink; the server opens it without blocking (a client that never opens its end

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// A few threads writing answers to reply FIFOs, so the FIFO reader never waits for a
 /// client: one that is slow to open its reply FIFO holds one writer for a moment, and
 /// the others keep answering.

@@ -13,6 +13,9 @@ public final class RuntimeServices: @unchecked Sendable {
     public let core: CoreStatistics
     public let logger: Logger
     public let localTags: LocalTagGenerator
+    /// True while `tern -c` configures the modules only: they check their parameters but
+    /// open no database and start nothing.
+    public internal(set) var isConfigCheck = false
     /// How forwarded requests and relayed replies leave (the listeners register as they bind).
     public let sendPath: SendPath
     /// RFC 3263 next-hop resolution.

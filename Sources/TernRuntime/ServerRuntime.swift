@@ -48,6 +48,18 @@ public final class ServerRuntime: @unchecked Sendable {
         }
     }
 
+    /// `tern -c`: applies every loaded module's parameters as a start would — so a bad
+    /// htable definition or exec placement is reported by the check, with its location —
+    /// then stops the modules again. No socket is bound and no worker started.
+    public func checkModules() throws {
+        services.isConfigCheck = true
+        defer {
+            for module in loadedModules.reversed() { module.stop() }
+            loadedModules.removeAll()
+        }
+        try configureModules()
+    }
+
     private func configureModules() throws {
         for load in config.modules {
             guard let module = registry.module(named: load.name) else {

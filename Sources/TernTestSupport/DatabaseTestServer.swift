@@ -80,23 +80,16 @@ public final class DatabaseTestServer: @unchecked Sendable {
             executable: account.launcher, arguments: account.prefix + [bin + "/initdb", "-D", data, "-A", "trust", "-U", "tern", "--no-sync", "-E", "UTF8", "--locale=C"],
             workingDirectory: dir.path, timeout: .seconds(30))
         guard initdb.status == .exited(0) else { throw Unavailable(description: "initdb failed: \(initdb)") }
-        var lastError = ""
-        for _ in 0..<3 {
-            let port = try FreePort.udpAndTCP()
+        return try startOnFreePort(.postgres, named: "PostgreSQL", in: dir, log: "postgres.log",
+                                   readyMarker: "database system is ready to accept connections") { port in
             let process = try ChildProcess(
                 executable: account.launcher,
                 arguments: account.prefix + [bin + "/postgres", "-D", data, "-p", String(port), "-k", dir.path,
                                              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
                                              "-c", "full_page_writes=off", "-c", "max_connections=40"],
                 workingDirectory: dir.path, stdoutPath: dir.file("stdout"), stderrPath: dir.file("postgres.log"))
-            let server = DatabaseTestServer(kind: .postgres, port: port, url: "postgres://tern@127.0.0.1:\(port)/postgres", directory: dir, process: process)
-            if waitReady(server, process: process, marker: "database system is ready to accept connections", log: dir.file("postgres.log")) {
-                return server
-            }
-            lastError = process.standardError
-            server.stop()
+            return (process, "postgres://tern@127.0.0.1:\(port)/postgres")
         }
-        throw Unavailable(description: "PostgreSQL did not start: \(lastError)")
     }
 
     // MARK: MariaDB
@@ -108,9 +101,7 @@ public final class DatabaseTestServer: @unchecked Sendable {
         let data = dir.file("data")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         if account.uid != nil { chownTree(data, account) }
-        var lastError = ""
-        for _ in 0..<3 {
-            let port = try FreePort.udpAndTCP()
+        return try startOnFreePort(.mariadb, named: "MariaDB", in: dir, log: "mariadb.log", readyMarker: "ready for connections") { port in
             // No grant tables: any user connects, which is all a test needs; no install step (1 s start).
             let process = try ChildProcess(
                 executable: account.launcher,
@@ -120,17 +111,31 @@ public final class DatabaseTestServer: @unchecked Sendable {
                                              "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M",
                                              "--innodb-flush-log-at-trx-commit=0", "--character-set-server=utf8mb4"],
                 workingDirectory: dir.path, stdoutPath: dir.file("stdout"), stderrPath: dir.file("mariadb.log"))
-            let server = DatabaseTestServer(kind: .mariadb, port: port, url: "mysql://root@127.0.0.1:\(port)/tern", directory: dir, process: process)
-            if waitReady(server, process: process, marker: "ready for connections", log: dir.file("mariadb.log")) {
+            return (process, "mysql://root@127.0.0.1:\(port)/tern")
+        }
+    }
+
+    // MARK: helpers
+
+    /// Launches a server on a free port until it says `readyMarker` in `log`; three ports are
+    /// tried, since another process may take the probed port before the server binds it.
+    private static func startOnFreePort(
+        _ kind: Kind, named name: String, in dir: TemporaryDirectory, log: String, readyMarker: String,
+        launch: (_ port: UInt16) throws -> (process: ChildProcess, url: String)
+    ) throws -> DatabaseTestServer {
+        var lastError = ""
+        for _ in 0..<3 {
+            let port = try FreePort.udpAndTCP()
+            let (process, url) = try launch(port)
+            let server = DatabaseTestServer(kind: kind, port: port, url: url, directory: dir, process: process)
+            if waitReady(server, process: process, marker: readyMarker, log: dir.file(log)) {
                 return server
             }
             lastError = process.standardError
             server.stop()
         }
-        throw Unavailable(description: "MariaDB did not start: \(lastError)")
+        throw Unavailable(description: "\(name) did not start: \(lastError)")
     }
-
-    // MARK: helpers
 
     /// A test run that crashed cannot stop its servers; they are re-parented to init. Any server
     /// of ours found so (parent pid 1, data in one of our temporary directories) is stopped, so

@@ -9,7 +9,7 @@
 // RFC 4475/5118 vectors (`ConformanceCorpus`). In process: `ScriptTestHarness` compiles a
 // config with the real checker, configures the modules it loads and runs its routes on parsed
 // messages (built by its `request`/`reply`/`message`), capturing replies (`CapturedReplies`)
-// and log lines (`CapturedLog`).
+// and log lines (`CapturedLog`). `TestConfigHead` is the start test configs share.
 //
 // It imports no test framework, so any test target (Swift Testing or XCTest) can use it, and it
 // reads replies with its own small parser rather than SIPCore's, so a SIPCore bug cannot hide

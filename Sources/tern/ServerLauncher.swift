@@ -23,6 +23,14 @@ struct ServerLauncher {
     /// `tern -c`: every problem listed, exit 0 only for a config that would start.
     func check() -> Int32 {
         guard let loaded = load() else { return 1 }
+        let services = RuntimeServices(settings: loaded.settings, logger: Logger(label: "check"))
+        do {
+            try ServerRuntime(config: loaded.config, registry: loaded.registry, services: services).checkModules()
+        } catch {
+            printError("\(error)")
+            printError("ERROR: bad config file (1 errors)")
+            return 1
+        }
         for address in loaded.settings.listens { print("listening on \(address)") }
         print("config file ok")
         return 0

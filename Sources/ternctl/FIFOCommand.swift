@@ -13,7 +13,7 @@ struct FIFOCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The command name.") var command: String
-    @Argument(parsing: .captureForPassthrough, help: "Parameter lines.") var arguments: [String] = []
+    @Argument(parsing: .allUnrecognized, help: "Parameter lines.") var arguments: [String] = []
 
     func run() throws {
         let client: ManagementClient

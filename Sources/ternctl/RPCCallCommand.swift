@@ -11,7 +11,7 @@ struct RPCCallCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The method, e.g. core.uptime.") var method: String
-    @Argument(parsing: .captureForPassthrough, help: "Parameters.") var parameters: [String] = []
+    @Argument(parsing: .allUnrecognized, help: "Parameters.") var parameters: [String] = []
 
     func run() throws {
         try runCall { () throws(ClientFailure) in

@@ -83,16 +83,22 @@ enum SubscriberHashes {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func ha1(user: String, domain: String, password: String) -> (ha1: String, ha1b: String) {
-        (md5Hex("\(user):\(domain):\(password)"), md5Hex("\(user)@\(domain):\(domain):\(password)"))
+    /// The password, ha1 and ha1b columns, in that order; the password left empty unless stored.
+    static func passwordColumns(user: String, domain: String, password: String, storePlaintext: Bool) -> [DatabaseValue] {
+        [.text(storePlaintext ? password : ""),
+         .text(md5Hex("\(user):\(domain):\(password)")), .text(md5Hex("\(user)@\(domain):\(domain):\(password)"))]
     }
 }
 
-extension ParsableCommand {
-    /// Prints the failure and exits with its code, as the other ternctl commands do.
-    func exitOnFailure(_ body: () throws -> Void) throws {
+extension SubscriberDatabaseOptions {
+    /// Runs one command on `user[@domain]`'s row with the database open (closed afterwards);
+    /// a failure is printed and exits with its code, as the other ternctl commands do.
+    func withAccount(_ text: String, _ body: (_ pool: DatabasePool, _ user: String, _ domain: String) throws -> Void) throws {
+        let (user, domain) = try account(text)
         do {
-            try body()
+            let pool = try open()
+            defer { pool.close() }
+            try body(pool, user, domain)
         } catch let failure as SubscriberCommandFailure {
             FileHandle.standardError.write(Data("ternctl: \(failure.message)\n".utf8))
             throw ExitCode(failure.code)
@@ -111,10 +117,7 @@ struct AddSubscriberCommand: ParsableCommand {
     var noPlaintext = false
 
     func run() throws {
-        let (user, domain) = try database.account(self.user)
-        try exitOnFailure {
-            let pool = try database.open()
-            defer { pool.close() }
+        try database.withAccount(self.user) { pool, user, domain in
             let q = pool.dialect.quote
             let table = q(database.table)
             let existing = try database.run { () throws(DatabaseError) in
@@ -123,10 +126,10 @@ struct AddSubscriberCommand: ParsableCommand {
             guard existing.isEmpty else {
                 throw SubscriberCommandFailure(message: "user '\(user)@\(domain)' already exists", code: 1)
             }
-            let (ha1, ha1b) = SubscriberHashes.ha1(user: user, domain: domain, password: password)
+            let columns = SubscriberHashes.passwordColumns(user: user, domain: domain, password: password, storePlaintext: !noPlaintext)
             try database.run { () throws(DatabaseError) in
                 try pool.execute("INSERT INTO \(table) (username, domain, password, ha1, ha1b) VALUES (?, ?, ?, ?, ?)",
-                                 [.text(user), .text(domain), .text(noPlaintext ? "" : password), .text(ha1), .text(ha1b)])
+                                 [.text(user), .text(domain)] + columns)
             }
             print("new user '\(user)@\(domain)' added")
         }
@@ -144,14 +147,11 @@ struct PasswdSubscriberCommand: ParsableCommand {
     var noPlaintext = false
 
     func run() throws {
-        let (user, domain) = try database.account(self.user)
-        try exitOnFailure {
-            let pool = try database.open()
-            defer { pool.close() }
-            let (ha1, ha1b) = SubscriberHashes.ha1(user: user, domain: domain, password: password)
+        try database.withAccount(self.user) { pool, user, domain in
+            let columns = SubscriberHashes.passwordColumns(user: user, domain: domain, password: password, storePlaintext: !noPlaintext)
             let changed = try database.run { () throws(DatabaseError) -> Int in
                 try pool.execute("UPDATE \(pool.dialect.quote(database.table)) SET password = ?, ha1 = ?, ha1b = ? WHERE username = ? AND domain = ?",
-                                 [.text(noPlaintext ? "" : password), .text(ha1), .text(ha1b), .text(user), .text(domain)])
+                                 columns + [.text(user), .text(domain)])
             }
             guard changed > 0 else { throw SubscriberCommandFailure(message: "non-existent user '\(user)@\(domain)'", code: 1) }
             print("password change succeeded")
@@ -167,10 +167,7 @@ struct RemoveSubscriberCommand: ParsableCommand {
     @Argument(help: "USER or USER@DOMAIN") var user: String
 
     func run() throws {
-        let (user, domain) = try database.account(self.user)
-        try exitOnFailure {
-            let pool = try database.open()
-            defer { pool.close() }
+        try database.withAccount(self.user) { pool, user, domain in
             let removed = try database.run { () throws(DatabaseError) -> Int in
                 try pool.execute("DELETE FROM \(pool.dialect.quote(database.table)) WHERE username = ? AND domain = ?", [.text(user), .text(domain)])
             }

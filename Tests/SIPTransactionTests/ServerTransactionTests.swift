@@ -60,16 +60,77 @@ struct InviteServerTransactionTests {
         #expect(d.sendTimes == [0, 200])
     }
 
-    @Test("2xx: Accepted, retransmitted INVITEs absorbed, further 2xx sent, Timer L ends it")
+    @Test("relayed 2xx: Accepted, a retransmitted INVITE gets the 2xx again (as Kamailio), further 2xx sent, no retransmission, Timer L ends it")
     func accepted() {
         var d = inviteServerDriver()
         d.send(.sendResponse(code: 200, bytes: ok))
         #expect(d.machine.state == .accepted)
+        d.run(until: 700)
         d.send(.retransmission)
         d.send(.sendResponse(code: 200, bytes: ok))
         d.run(until: 40_000)
-        #expect(d.sendTimes == [0, 0])
+        #expect(d.sendTimes == [0, 700, 700])
         #expect(d.times { $0 == .terminated } == [32_000])
+        #expect(!d.machine.sentLocalSuccess)
+    }
+
+    @Test("local 2xx: retransmitted T1 doubling to T2 until the ACK, then Accepted lingers for Timer L")
+    func localSuccessUntilACK() {
+        var d = inviteServerDriver()
+        d.send(.sendLocal(code: 200, bytes: ok))
+        #expect(d.machine.state == .accepted)
+        #expect(d.machine.sentLocalSuccess)
+        d.run(until: 12_000)
+        #expect(d.sendTimes == [0, 500, 1500, 3500, 7500, 11500])
+        d.send(.ack)
+        d.send(.ack)
+        d.run(until: 60_000)
+        #expect(d.sendTimes == [0, 500, 1500, 3500, 7500, 11500])
+        #expect(d.times { $0 == .ackTimeout }.isEmpty)
+        #expect(d.times { $0 == .terminated } == [12_000 + 32_000])
+    }
+
+    @Test("local 2xx never acknowledged: retransmissions stop at Timer H (64·T1), then Timer L")
+    func localSuccessWithoutACK() {
+        var d = inviteServerDriver()
+        d.send(.sendLocal(code: 200, bytes: ok))
+        d.run(until: 70_000)
+        #expect(d.sendTimes == [0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500])
+        #expect(d.times { $0 == .ackTimeout } == [32_000])
+        #expect(d.times { $0 == .terminated } == [64_000])
+    }
+
+    @Test("local 2xx over a reliable transport is sent once; local non-2xx behaves as a relayed one")
+    func localReliableAndNegative() {
+        var r = inviteServerDriver(reliable: true)
+        r.send(.sendLocal(code: 200, bytes: ok))
+        r.run(until: 10_000)
+        #expect(r.sendTimes == [0])
+        r.send(.ack)
+        r.run(until: 50_000)
+        #expect(r.times { $0 == .terminated } == [10_000 + 32_000])
+        var n = inviteServerDriver()
+        n.send(.sendLocal(code: 486, bytes: busy))
+        #expect(n.machine.state == .completed)
+        #expect(!n.machine.sentLocalSuccess)
+    }
+
+    @Test("a 2xx after a negative final still goes out, and the negative one stops repeating")
+    func successAfterNegativeFinal() {
+        var d = inviteServerDriver()
+        d.send(.sendResponse(code: 408, bytes: busy))
+        d.run(until: 1000)
+        d.send(.sendResponse(code: 200, bytes: ok))
+        d.run(until: 5000)
+        #expect(d.log.compactMap { if case .send(let b) = $0.action { return b } else { return nil } }
+            == [busy, busy, ok])
+        #expect(d.sendTimes == [0, 500, 1000])
+        var c = inviteServerDriver()
+        c.send(.sendResponse(code: 486, bytes: busy))
+        c.send(.ack)
+        #expect(c.machine.state == .confirmed)
+        c.send(.sendResponse(code: 200, bytes: ok))
+        #expect(c.sendTimes == [0, 0])
     }
 
     @Test("reliable: no Timer G, ACK terminates at once")

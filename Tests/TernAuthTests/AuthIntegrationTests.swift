@@ -35,17 +35,7 @@ struct AuthIntegrationTests {
 
     /// auth_db with the subscriber table in SQLite; 200 from sl once authorized.
     static func authDBConfig(database: String) -> String {
-        """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-        loadmodule "sl.so"
-        loadmodule "pv.so"
-        loadmodule "db_sqlite.so"
-        loadmodule "auth.so"
-        loadmodule "auth_db.so"
+        TestConfigHead.udp(loading: ["sl", "pv", "db_sqlite", "auth", "auth_db"]) + """
         modparam("auth_db", "db_url", "sqlite://\(database)")
         modparam("auth_db", "calculate_ha1", 0)
         request_route {

@@ -7,20 +7,11 @@ import TernTestSupport
 @Suite("Register then call", .serialized,
        .enabled(if: SIPpRunner.isAvailable, "sipp is not installed (apt-get install sip-tester; `make test` does it)"))
 struct RegisterThenCallTests {
-    static let config = """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
+    static let config = config(usrlocParameters: "")
 
-        loadmodule "tm.so"
-        loadmodule "sl.so"
-        loadmodule "rr.so"
-        loadmodule "pv.so"
-        loadmodule "siputils.so"
-        loadmodule "usrloc.so"
-        loadmodule "registrar.so"
+    static func config(usrlocParameters: String) -> String {
+        TestConfigHead.udp(loading: ["tm", "sl", "rr", "pv", "siputils", "usrloc", "registrar"]) + """
+        \(usrlocParameters)
 
         request_route {
             if (method == "REGISTER") {
@@ -42,12 +33,35 @@ struct RegisterThenCallTests {
             t_relay();
         }
         """
+    }
 
     @Test("lookup() routes the call to the registered UAS")
     func callReachesTheRegisteredUAS() throws {
-        guard let sipp = SIPpRunner.executable else { return }
         let tern = try TernProcess.start(config: Self.config)
         defer { tern.stop() }
+        try registerThenCall(registrar: tern, proxy: tern)
+    }
+
+    @Test("db_mode 3 on PostgreSQL: registered on one node, called through another",
+          .enabled(if: DatabaseTestServer.unavailableReason(.postgres) == nil, "PostgreSQL server binaries not installed"))
+    func twoNodesShareOnePostgreSQL() throws {
+        let database = try DatabaseTestServer.start(.postgres)
+        defer { database.stop() }
+        let parameters = """
+            modparam("usrloc", "db_mode", 3)
+            modparam("usrloc", "db_url", "\(database.url)")
+            """
+        let first = try TernProcess.start(config: Self.config(usrlocParameters: parameters))
+        defer { first.stop() }
+        let second = try TernProcess.start(config: Self.config(usrlocParameters: parameters))
+        defer { second.stop() }
+        try registerThenCall(registrar: first, proxy: second)
+    }
+
+    /// A SIPp UAS registered (by a REGISTER sent for it) at `registrar`; a SIPp UAC calls its
+    /// AOR through `proxy`; the call must complete and the UAS see INVITE, ACK and BYE.
+    private func registerThenCall(registrar: TernProcess, proxy: TernProcess) throws {
+        guard let sipp = SIPpRunner.executable else { return }
         let uasPort = try FreePort.udp()
         let work = try TemporaryDirectory(prefix: "tern-uas")
         let uas = try ChildProcess(
@@ -60,10 +74,10 @@ struct RegisterThenCallTests {
             workingDirectory: work.path, stdoutPath: work.file("stdout.log"), stderrPath: work.file("stderr.log"))
         defer { _ = uas.terminate(signal: SIGINT, grace: .seconds(2)) }
 
-        let registered = try tern.client.exchangeUDP { clientPort in
-            var request = SIPRequestBuilder.options(serverPort: tern.port, clientPort: clientPort, user: "bob")
+        let registered = try registrar.client.exchangeUDP { clientPort in
+            var request = SIPRequestBuilder.options(serverPort: registrar.port, clientPort: clientPort, user: "bob")
             request.method = "REGISTER"
-            request.requestURI = "sip:127.0.0.1:\(tern.port)"
+            request.requestURI = "sip:127.0.0.1:\(registrar.port)"
             request.headers = request.headers.map { header in
                 if header.name == "CSeq" { return (name: "CSeq", value: "1 REGISTER") }
                 if header.name == "From" { return (name: "From", value: "<sip:bob@127.0.0.1>;tag=reg1") }
@@ -75,11 +89,11 @@ struct RegisterThenCallTests {
         }
         #expect(registered?.statusCode == 200, "\(String(describing: registered))")
 
-        var uac = SIPpRunner(scenario: "../../../shared/bench/scenarios/uac-call.xml", serverPort: tern.port, calls: 1, rate: 1,
+        var uac = SIPpRunner(scenario: "../../../shared/bench/scenarios/uac-call.xml", serverPort: proxy.port, calls: 1, rate: 1,
                              timeout: .seconds(15))
         uac.extraArguments = ["-s", "bob"]
         let result = try uac.run()
-        #expect(result.successfulCalls == 1, "\(result)\ntern stderr:\n\(tern.standardError.suffix(2000))")
+        #expect(result.successfulCalls == 1, "\(result)\ntern stderr:\n\(proxy.standardError.suffix(2000))")
         let status = uas.wait(timeout: .seconds(10))
         #expect(status == .exited(0), "UAS: \(String(describing: status))\n\(uas.standardError)")
     }

@@ -10,18 +10,7 @@ struct RegistrarIntegrationTests {
     /// usrloc + registrar; `OPTIONS sip:count@…` answers with the number of users and contacts,
     /// any other request with what lookup() made of it.
     static func config(usrlocParameters: String = "") -> String {
-        """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-
-        loadmodule "sl.so"
-        loadmodule "pv.so"
-        loadmodule "kex.so"
-        loadmodule "usrloc.so"
-        loadmodule "registrar.so"
+        TestConfigHead.udp(loading: ["sl", "pv", "kex", "usrloc", "registrar"]) + """
         \(usrlocParameters)
 
         request_route {

@@ -6,13 +6,7 @@ import TernTestSupport
 /// request came from.
 @Suite("UDP reply destination")
 struct ReplyDestinationTests {
-    static let config = """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-        loadmodule "sl.so"
+    static let config = TestConfigHead.udp(loading: ["sl"]) + """
         request_route {
             if ($rU == "forced") { force_rport(); }
             sl_send_reply("200", "OK");

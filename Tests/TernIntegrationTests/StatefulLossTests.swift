@@ -2,10 +2,12 @@ import Foundation
 import Testing
 import TernTestSupport
 
-/// Packet loss on both sides (SIPp's `-lost 10` on caller and callee): calls whose every
-/// message a transaction protects — INVITE, 486 and its hop-by-hop ACK — all complete,
-/// retransmissions absorbed and answered by Tern's transactions (Timers A, G; the ACK sent
-/// again for a retransmitted 486).
+/// Packet loss on both sides (SIPp's `-lost 10` on caller and callee). Refused calls: every
+/// message is protected by a transaction — INVITE, 486 and its hop-by-hop ACK — answered by
+/// Tern's (Timers A, G; the ACK sent again for a retransmitted 486). Answered calls add the
+/// end-to-end part: the callee retransmits its 200 until the ACK, Tern forwards each copy
+/// (and answers a retransmitted INVITE with the 200 again, as Kamailio), the caller ACKs
+/// each; BYE and its 200 go through a non-INVITE transaction (Timer E, the 200 resent).
 @Suite("Stateful proxy under packet loss", .serialized,
        .enabled(if: SIPpRunner.isAvailable, "sipp is not installed (apt-get install sip-tester)"))
 struct StatefulLossTests {
@@ -23,5 +25,26 @@ struct StatefulLossTests {
         #expect(caller.failedCalls == 0, "\(caller)")
         let uas = callee.finish(timeout: .seconds(10))
         #expect(uas.successfulCalls == calls, "\(uas)")
+    }
+
+    @Test("100 answered calls (INVITE/200/ACK/BYE/200) with 10 % loss at caller and callee all complete")
+    func lossyAnsweredCalls() throws {
+        let calls = 100
+        // The callee lingers 4 s after each call so a BYE retransmitted after its lost 200 is
+        // answered again (a finished SIPp call only absorbs messages).
+        let callee = try SIPpServer(scenario: "tm-uas-call-lossy.xml", calls: calls, extraArguments: ["-lost", "10"])
+        let tern = try TernProcess.start(config: StatefulProxyConfigs.fill(StatefulProxyConfigs.proxy(), uas1: callee.port))
+        defer { tern.stop() }
+        var run = SIPpRunner(scenario: "tm-uac-call-lossy.xml", serverPort: tern.port, calls: calls, rate: 20,
+                             timeout: .seconds(25))
+        run.extraArguments = ["-lost", "10"]
+        let caller = try run.run()
+        #expect(caller.successfulCalls == calls, "\(caller)\n\(tern.standardError.suffix(2000))")
+        #expect(caller.failedCalls == 0, "\(caller)")
+        #expect(caller.retransmissions > 0, "no loss happened: \(caller)")
+        let uas = callee.finish(timeout: .seconds(12))
+        #expect(uas.successfulCalls == calls, "\(uas)")
+        #expect(uas.failedCalls == 0, "\(uas)")
+        #expect(tern.isRunning)
     }
 }

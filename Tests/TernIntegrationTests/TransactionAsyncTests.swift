@@ -12,20 +12,7 @@ import TernTestSupport
 struct TransactionAsyncTests {
     /// Suspends every new INVITE, keeping its index and label in htable under its Call-ID; a
     /// MESSAGE with that Call-ID continues it into route[RESUME], which relays to `{UAS1}`.
-    static let config = """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-
-        loadmodule "tm.so"
-        loadmodule "tmx.so"
-        loadmodule "sl.so"
-        loadmodule "rr.so"
-        loadmodule "pv.so"
-        loadmodule "htable.so"
-        loadmodule "xlog.so"
+    static let config = TestConfigHead.udp(loading: ["tm", "tmx", "sl", "rr", "pv", "htable", "xlog"]) + """
         modparam("tm", "fr_timer", 1000)
         modparam("htable", "htable", "susp=>size=4;")
 

@@ -19,7 +19,7 @@ struct ExampleConfigCheckTests {
         "exec-3-anyone.cfg": [],
         "exec-4-stateful.cfg": [],
         "exec-5-full.cfg": [],
-        "exec-6-acc.cfg": ["acc"],
+        "exec-6-acc.cfg": [],
         "http_query.cfg": ["utils"],
         "sipweet.cfg": ["app_lua", "rtimer", "sqlops", "mqueue"],
         "xhttp_stats.cfg": ["xhttp"],

@@ -74,6 +74,22 @@ struct TMAsyncTests {
         #expect(!tm.resume(id, routeName: "RESUME"), "a transaction is continued once")
     }
 
+    @Test("The continued route may suspend again; a route that leaves the transaction unanswered gets 500 sent")
+    func suspendAgainOrLeaveUnanswered() throws {
+        let h = try #require(Self.harness(Self.suspendingRoute + """
+            route[AGAIN] { t_suspend(); }
+            route[NOTHING] { $var(x) = 1; }
+            """))
+        let tm = try #require(TransactionAPI.service(for: h.services))
+        let run = h.run(ScriptTestHarness.request())
+        let id = try Self.suspendedID(run)
+        #expect(tm.resume(id, routeName: "AGAIN"))
+        #expect(run.replies.isEmpty, "suspended again: still nothing sent")
+        #expect(!tm.resume(id, routeName: "MISSING"), "no such route")
+        #expect(tm.resume(id, routeName: "NOTHING"))
+        #expect(run.replies.map(\.statusCode) == [500])
+    }
+
     @Test("t_continue from a route: a later request continues the suspended one by index and label")
     func continueFromScript() throws {
         let h = try #require(Self.harness("""
@@ -203,7 +219,7 @@ struct TMAsyncTests {
         }
     }
 
-    @Test("Callbacks for every transaction: request in, replies out, completed, failure, in order")
+    @Test("Callbacks for every transaction: request in, replies out, then completed, in order")
     func callbacksInOrder() throws {
         let h = try #require(Self.harness("""
             request_route {
@@ -219,7 +235,7 @@ struct TMAsyncTests {
         })
         let run = h.run(ScriptTestHarness.request())
         #expect(run.replies.map(\.statusCode) == [180, 486])
-        #expect(log.names == ["requestIn", "responseOut 180", "completed 486", "responseOut 486"])
+        #expect(log.names == ["requestIn", "responseOut 180", "responseOut 486", "completed 486"])
     }
 
     @Test("A callback registered on one transaction from its route sees that transaction only")
@@ -240,7 +256,7 @@ struct TMAsyncTests {
             "To: <sip:x@example.com>", "From: <sip:a@example.com>;tag=1", "Call-ID: second", "CSeq: 1 OPTIONS",
         ]))
         #expect(first.replies.map(\.statusCode) == [404])
-        #expect(log.names == ["completed 404", "responseOut 404"])
+        #expect(log.names == ["responseOut 404", "completed 404"])
     }
 
     @Test("A suspension that times out tells the failure callbacks")

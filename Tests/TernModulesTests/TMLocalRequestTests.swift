@@ -86,7 +86,7 @@ struct TMLocalRequestTests {
         #expect(sent.string(sent.requestURIRange) == "sip:bob@127.0.0.1:\(bench.peer.localPort)")
         #expect(try sent.from().tag != nil)
         #expect(Self.header(sent, .callID)?.isEmpty == false)
-        #expect(Self.header(sent, .cseq) == "1 MESSAGE")
+        #expect(Self.header(sent, .cseq) == "10 MESSAGE")
         #expect(Self.header(sent, .maxForwards) == "70")
         #expect(Self.header(sent, .contentLength) == "9")
         #expect(String(decoding: sent.body, as: UTF8.self) == "hello bob")
@@ -118,12 +118,15 @@ struct TMLocalRequestTests {
         #expect(try bench.requests.count == 0, "the transaction is gone")
     }
 
-    @Test("Missing From or To: refused, nothing sent")
-    func fromAndToRequired() throws {
+    @Test("Missing From or To, or a body without Content-Type: refused, nothing sent")
+    func requiredHeaders() throws {
         let bench = try Bench()
-        let request = LocalRequest(method: "MESSAGE", requestURI: "sip:bob@127.0.0.1:\(bench.peer.localPort)",
-                                   headers: "To: <sip:bob@127.0.0.1>\r\n")
-        #expect(!bench.tm.startRequest(request) { _ in })
+        let uri = "sip:bob@127.0.0.1:\(bench.peer.localPort)"
+        #expect(!bench.tm.startRequest(LocalRequest(method: "MESSAGE", requestURI: uri, headers: "To: <sip:bob@127.0.0.1>\r\n")) { _ in })
+        #expect(!bench.tm.startRequest(LocalRequest(method: "MESSAGE", requestURI: uri, headers: "From: <sip:a@127.0.0.1>\r\n")) { _ in })
+        #expect(!bench.tm.startRequest(LocalRequest(method: "MESSAGE", requestURI: uri,
+                                                    headers: "From: <sip:a@127.0.0.1>\r\nTo: <sip:bob@127.0.0.1>\r\n",
+                                                    body: Array("text".utf8))) { _ in })
         #expect(try bench.receive(timeout: .milliseconds(200)) == nil)
     }
 
@@ -150,7 +153,7 @@ struct TMLocalRequestTests {
         #expect(ack.methodIs(.ack))
         #expect(ack.string(ack.requestURIRange) == "sip:caller@127.0.0.1:9")
         #expect(Self.header(ack, .route) == "<sip:127.0.0.1:\(port);lr;ftag=x>")
-        #expect(Self.header(ack, .cseq) == "1 ACK")
+        #expect(Self.header(ack, .cseq) == "10 ACK")
         #expect(try ack.to().tag.map { ack.string($0) } == "peer1")
         #expect(Self.header(ack, .callID) == Self.header(sent, .callID))
 
@@ -163,13 +166,13 @@ struct TMLocalRequestTests {
         #expect(bench.tm.startRequest(refer) { box.outcomes.append($0) })
         let sentRefer = try #require(try bench.receive())
         #expect(sentRefer.methodIs(.refer), "the REFER comes next, with no second ACK before it")
-        #expect(Self.header(sentRefer, .cseq) == "2 REFER")
+        #expect(Self.header(sentRefer, .cseq) == "11 REFER")
         #expect(Self.header(sentRefer, .route) == "<sip:127.0.0.1:\(port);lr;ftag=x>")
         try bench.deliver(Self.reply(202, "Accepted", to: sentRefer))
         let bye = dialog.request(method: "BYE")
         #expect(bench.tm.startRequest(bye) { box.outcomes.append($0) })
         let sentBye = try #require(try bench.receive())
-        #expect(Self.header(sentBye, .cseq) == "3 BYE")
+        #expect(Self.header(sentBye, .cseq) == "12 BYE")
         try bench.deliver(Self.reply(200, "OK", to: sentBye))
         #expect(box.outcomes.map(\.code) == [200, 200, 202, 200])
     }
@@ -188,7 +191,7 @@ struct TMLocalRequestTests {
         }
     }
 
-    @Test("Callbacks on a relayed call, in order: request in, 100 out, 180 in/out, 200 in, completed, 200 out")
+    @Test("Callbacks on a relayed call, in order: request in, 100 out, 180 in/out, 200 in/out, completed")
     func callbacksOnARelayedCall() throws {
         let bench = try Self.relayBench()
         let log = TMAsyncTests.EventLog()
@@ -199,10 +202,10 @@ struct TMLocalRequestTests {
         try bench.deliver(Self.reply(200, "OK", to: relayed))
         #expect(run.replies.map(\.statusCode) == [100, 180, 200])
         #expect(log.names == ["requestIn", "responseOut 100", "responseIn 180", "responseOut 180",
-                              "responseIn 200", "completed 200", "responseOut 200"])
+                              "responseIn 200", "responseOut 200", "completed 200"])
     }
 
-    @Test("Callbacks when the caller cancels: e2e CANCEL, then the 487 as failure and completion")
+    @Test("Callbacks when the caller cancels: the CANCEL completes, e2e CANCEL on the INVITE, then its 487 as failure and completion")
     func callbacksOnCancel() throws {
         let bench = try Self.relayBench()
         let log = TMAsyncTests.EventLog()
@@ -218,6 +221,26 @@ struct TMLocalRequestTests {
         try bench.deliver(Self.reply(200, "OK", to: cancel))
         try bench.deliver(Self.reply(487, "Request Terminated", to: relayed))
         #expect(run.replies.map(\.statusCode) == [100, 180, 487])
-        #expect(log.names == ["e2eCancel", "onFailure 487", "completed 487"])
+        // The CANCEL is a transaction too: its own 200 completes it first.
+        #expect(log.names == ["completed 200", "e2eCancel", "onFailure 487", "completed 487"])
+    }
+
+    @Test("$T(reply_code), $T(reply_last) and $T(branch_index) in failure_route")
+    func transactionKeysInFailureRoute() throws {
+        let bench = try Bench { port in
+            """
+            request_route {
+                $du = "sip:127.0.0.1:\(port)";
+                t_on_failure("F");
+                t_relay();
+            }
+            failure_route[F] { t_reply("500", "code $T(reply_code) last $T(reply_last) branch $T(branch_index)"); }
+            """
+        }
+        let run = bench.harness.run(ScriptTestHarness.request(method: "MESSAGE"))
+        let relayed = try #require(try bench.receive())
+        try bench.deliver(Self.reply(486, "Busy Here", to: relayed))
+        #expect(run.replies.map(\.statusCode) == [500])
+        #expect(run.replies.first?.reasonPhrase == "code 486 last 486 branch 0")
     }
 }

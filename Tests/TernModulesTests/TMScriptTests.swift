@@ -213,6 +213,27 @@ struct TMScriptTests {
         #expect(TransactionID(id.description) == id)
     }
 
+    @Test("t_relay with no way to send fails; sl_reply_error then answers through the transaction")
+    func relayFailureAnsweredStatefully() throws {
+        let h = try #require(Self.harness("""
+            request_route {
+                $du = "sip:127.0.0.1:5999";
+                if (!t_relay()) {
+                    $var(failed) = 1;
+                    sl_reply_error();
+                }
+            }
+            """))
+        let worker = WorkerScriptState()
+        // The harness binds no socket, so no branch can leave.
+        let first = h.run(ScriptTestHarness.request(), worker: worker)
+        #expect(first.variable("failed") == .int(1))
+        // 100 Trying when the INVITE was taken on, then the error reply.
+        #expect(first.replies.map(\.statusCode) == [100, 500])
+        _ = h.run(ScriptTestHarness.request(), worker: worker)
+        #expect(first.replies.map(\.statusCode) == [100, 500, 500], "the retransmission gets the 500 again")
+    }
+
     @Test("bad tm parameters are refused at load time")
     func badParameters() {
         for parameters in [#"modparam("tm", "fr_timer", 0)"#, #"modparam("tm", "default_code", 200)"#,

@@ -43,6 +43,24 @@ import Testing
         #expect(stored?.callID == "call-1@ua")
     }
 
+    @Test func aFailedWriteIsNotAcknowledged() throws {
+        let path = temporaryDatabase()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        guard let script = RegistrarScript(parameters: parameters(mode: 1, path: path)) else { return }
+        script.register(user: "alice", contacts: ["<sip:alice@192.0.2.1>"])
+        let pool = try Database.open(url: "sqlite://\(path)")
+        try pool.execute("DROP TABLE location")
+        pool.close()
+        let (reply, code) = script.register(contacts: ["<sip:bob@192.0.2.1>"])
+        #expect(reply?.statusCode == 500)
+        #expect(reply?.value(of: "P-Registrar-Error") == "usrloc_contact_insert failed")
+        #expect(reply?.values(of: "Contact") == [])
+        #expect(code == -1)
+        // Memory was put back: bob is not reachable, alice still is.
+        #expect(script.run(RegistrarScript.invite()).variable("rc").intValue == -1)
+        #expect(script.run(RegistrarScript.invite(user: "alice")).variable("rc").intValue == 1)
+    }
+
     @Test func writeBackIsWrittenByTheTimer() throws {
         let path = temporaryDatabase()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }

@@ -114,6 +114,25 @@ import Testing
         #expect(RegistrarScript.contacts(reply) == ["<sip:bob@192.0.2.10>;expires=900"])
     }
 
+    @Test func expiresRangeShortensAtRandomButNeverLengthens() {
+        let routes = """
+            request_route {
+                if ($hdr(X-Exact) == "yes") { $var(rc) = save("location", "0x08"); exit; }
+                $var(rc) = save("location");
+            }
+            """
+        guard let script = RegistrarScript(routes, parameters: "modparam(\"registrar\", \"expires_range\", 50)") else { return }
+        for i in 1...20 {
+            let (reply, _) = script.register(user: "u\(i)", contacts: ["<sip:u\(i)@192.0.2.1>"], expires: 1000)
+            let granted = RegistrarScript.contacts(reply).first.flatMap { Int($0.split(separator: "=").last ?? "") }
+            #expect(granted.map { (500...1000).contains($0) } == true, "\(String(describing: reply))")
+        }
+        // Flag 0x08: no variation.
+        let (exact, _) = script.register(user: "x", contacts: ["<sip:x@192.0.2.1>"], expires: 1000, extra: ["X-Exact: yes"])
+        #expect(RegistrarScript.contacts(exact) == ["<sip:x@192.0.2.1>;expires=1000"])
+        #expect(script.statistic("expires_range") == 50)
+    }
+
     @Test func maxContactsRefusesTheOneTooMany() {
         guard let script = RegistrarScript(parameters: "modparam(\"registrar\", \"max_contacts\", 2)") else { return }
         script.register(contacts: ["<sip:bob@192.0.2.10>", "<sip:bob@192.0.2.11>"], callID: "a")

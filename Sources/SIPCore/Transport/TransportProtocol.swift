@@ -28,6 +28,18 @@ public enum TransportProtocol: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// Kamailio's PROTO_* numbers, as `$prid` and `$snd(proto)` show them.
+    public var kamailioNumber: Int {
+        switch self {
+        case .udp: return 1
+        case .tcp: return 2
+        case .tls: return 3
+        case .sctp: return 4
+        case .ws: return 5
+        case .wss: return 6
+        }
+    }
+
     /// Stream transports need framing by Content-Length (RFC 3261 §18.3).
     public var isStream: Bool { self == .tcp || self == .tls || self == .ws || self == .wss }
 

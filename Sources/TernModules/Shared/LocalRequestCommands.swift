@@ -150,7 +150,7 @@ public enum LocalRequestCommands {
         guard tm.startRequest(request, completion: completion) else { throw RPCError.failed("FIFO/UAC error") }
     }
 
-    private static func uacError(_ code: Int, _ text: String) -> RPCError {
+    fileprivate static func uacError(_ code: Int, _ text: String) -> RPCError {
         RPCError(code: code, message: "fifo_uac_error: \(text)")
     }
 
@@ -197,16 +197,16 @@ private struct HeaderBlock {
     }
 
     func requireFromAndTo() throws(RPCError) {
-        guard has("to", compact: "t") else { throw RPCError(code: 400, message: "fifo_uac_error: To missing") }
-        guard has("from", compact: "f") else { throw RPCError(code: 400, message: "fifo_uac_error: From missing") }
+        guard has("to", compact: "t") else { throw LocalRequestCommands.uacError(400, "To missing") }
+        guard has("from", compact: "f") else { throw LocalRequestCommands.uacError(400, "From missing") }
     }
 
     func checkCSeq(method: String) throws(RPCError) {
         guard let line = lines.first(where: { $0.lowercased().hasPrefix("cseq:") }) else { return }
         let parts = line.dropFirst(5).split(separator: " ", omittingEmptySubsequences: true)
-        guard let number = parts.first, Int(number) != nil else { throw RPCError(code: 400, message: "fifo_uac_error: non-numerical CSeq") }
+        guard let number = parts.first, Int(number) != nil else { throw LocalRequestCommands.uacError(400, "non-numerical CSeq") }
         if parts.count > 1, parts[1].uppercased() != method.uppercased() {
-            throw RPCError(code: 400, message: "fifo_uac_error: CSeq method mismatch")
+            throw LocalRequestCommands.uacError(400, "CSeq method mismatch")
         }
     }
 

@@ -35,8 +35,10 @@ public protocol TransactionService: AnyObject, Sendable {
 
     // MARK: callbacks (acc, dialog …)
 
-    /// Calls `callback` for the events in `events` of the transaction of `context` (or, with a
-    /// nil context, of every new transaction). False when not supported or no transaction.
+    /// Calls `callback` for the events in `events` of the transaction of `context` (made now for
+    /// a request that has none yet), or with a nil context of every transaction. Callbacks run
+    /// on the thread of the event, mostly with the transaction's reply lock held: they must not
+    /// block. False when not supported or no transaction can be made (an ACK).
     func register(events: TransactionEvents, context: ScriptContext?, callback: @escaping TransactionCallback) -> Bool
     /// A context over the transaction's request as failure_route sees it (the message flags,
     /// R-URI, $du and AVPs saved with the transaction), for a callback that evaluates the

@@ -40,7 +40,7 @@ final class AccModule: TernModule, @unchecked Sendable {
     private static let intParameters = [
         "log_flag", "log_missed_flag", "db_flag", "db_missed_flag", "failed_transaction_flag", "report_ack",
         "report_cancels", "detect_direction", "early_media", "log_level", "db_insert_mode", "time_mode",
-        "acc_prepare_flag", "cdr_enable", "clone_msg", "reason_from_hf", "acc_extra_nullable", "db_table_acc_data",
+        "acc_prepare_flag", "cdr_enable", "clone_msg", "reason_from_hf", "acc_extra_nullable",
     ]
     private static let stringParameters = [
         "log_facility", "log_extra", "db_extra", "db_url", "db_table_acc", "db_table_missed_calls", "failed_filter",
@@ -51,7 +51,7 @@ final class AccModule: TernModule, @unchecked Sendable {
     var declaration: ModuleDeclaration {
         ModuleDeclaration(
             name: name,
-            parameters: Self.intParameters.map { ParameterDeclaration(name: $0, type: $0 == "db_table_acc_data" ? .intOrString : .int) }
+            parameters: Self.intParameters.map { ParameterDeclaration(name: $0, type: .int) }
                 + Self.stringParameters.map { ParameterDeclaration(name: $0, type: .string) },
             functions: [
                 FunctionDeclaration(name: "acc_log_request", argumentCounts: 1 ... 1, routeTypes: .any) {
@@ -150,7 +150,10 @@ final class AccModule: TernModule, @unchecked Sendable {
             do throws(DatabaseError) {
                 let pool = try Database.open(url: url, maxConnections: max(2, services.settings.children + 1),
                                              baseDirectory: baseDirectory, logger: services.logger)
-                try KamailioSchema.createMissingTables(on: pool)
+                // Only acc's own tables: the other modules make theirs (and an operator's
+                // subscriber table with extra columns is not pre-empted).
+                try KamailioSchema.createMissingTables(on: pool, tables: [KamailioSchema.version, KamailioSchema.acc,
+                                                                          KamailioSchema.missedCalls])
                 self.pool?.close()
                 self.pool = pool
             } catch {
@@ -194,7 +197,10 @@ final class AccModule: TernModule, @unchecked Sendable {
             throw ConfigurationError("acc: accounting transactions needs the tm module: add loadmodule \"tm.so\"")
         }
         let registered = tm.register(events: [.requestIn, .responseOut, .onFailure, .destroyed], context: nil) {
-            [weak self] info in self?.transactionEvent(info, tm: tm)
+            // Weak both ways: tm keeps the callback, and neither module keeps the other alive.
+            [weak self, weak tm] info in
+            guard let self, let tm else { return }
+            self.transactionEvent(info, tm: tm)
         }
         if !registered {
             services.logger.error("acc: tm does not offer transaction callbacks yet: transactions are not accounted")
@@ -207,6 +213,11 @@ final class AccModule: TernModule, @unchecked Sendable {
 
     // MARK: - Transactions
 
+    /// Script state for evaluating extras on tm's thread (no `$var` survives a callback).
+    private func callbackWorker() -> WorkerScriptState {
+        WorkerScriptState(logger: services?.logger ?? Logger(label: "acc"))
+    }
+
     /// One tm event, on the thread tm runs it on (with the transaction's lock held).
     func transactionEvent(_ info: TransactionCallbackInfo, tm: any TransactionService) {
         switch info.event {
@@ -214,14 +225,14 @@ final class AccModule: TernModule, @unchecked Sendable {
             tracker.destroyed(info.transaction)
             return
         case .requestIn:
-            guard let ctx = tm.requestContext(of: info.transaction, worker: WorkerScriptState()) else { return }
+            guard let ctx = tm.requestContext(of: info.transaction, worker: callbackWorker()) else { return }
             tracker.requestIn(info.transaction, method: info.request.method, flags: ctx.messageFlags, settings: settings)
             return
         default:
             break
         }
         guard tracker.isWatching(info.transaction),
-              let ctx = tm.requestContext(of: info.transaction, worker: WorkerScriptState())
+              let ctx = tm.requestContext(of: info.transaction, worker: callbackWorker())
         else { return }
         let actions: AccActions
         switch info.event {

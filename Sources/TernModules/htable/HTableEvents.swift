@@ -1,35 +1,9 @@
 // The event routes htable runs: event_route[htable:mod-init] once at start-up, before the
 // first message (to fill tables), and event_route[htable:expired:<table>] for each item the
 // expiry sweep removes ($shtrecord(key|value) names it). Kamailio runs both on a faked
-// request; so does Tern, so that message pseudo-variables read something sensible.
-import SIPCore
+// request (FakedRequest), as does Tern.
 import TernRuntime
 import TernScript
-
-/// The request Kamailio's core fakes for routes that no message started (core/fmsg.c).
-enum FakedRequest {
-    static let bytes: [UInt8] = Array((
-        "OPTIONS sip:you@kamailio.org SIP/2.0\r\n" +
-        "Via: SIP/2.0/UDP 127.0.0.1\r\n" +
-        "From: <sip:you@kamailio.org>;tag=123\r\n" +
-        "To: <sip:you@kamailio.org>\r\n" +
-        "Call-ID: 123\r\n" +
-        "CSeq: 1 OPTIONS\r\n" +
-        "Content-Length: 0\r\n\r\n").utf8)
-
-    /// A context for an event route: the faked request, received nowhere, replies discarded.
-    static func context(worker: WorkerScriptState) -> ScriptContext? {
-        guard let message = try? SIPMessage.parse(bytes) else { return nil }
-        let here = SocketAddressText(ip: "127.0.0.1", port: 5060)
-        let receive = ReceiveInfo(proto: .udp, source: here, local: here, reply: DiscardedReplies())
-        return ScriptContext(message: message, receive: receive, worker: worker, routeType: .event)
-    }
-}
-
-/// Replies made in an event route have nobody to go to.
-final class DiscardedReplies: ReplyChannel, @unchecked Sendable {
-    func send(_ bytes: [UInt8]) {}
-}
 
 /// The item an expiry route is about ($shtrecord), per running context.
 struct HTableExpiredRecord {

@@ -29,25 +29,13 @@ enum SendPseudoVariables {
         switch key {
         case .ip: return .string(target.address.ip)
         case .port: return .int(target.address.port)
-        case .proto: return .int(protocolNumber(target.proto))
+        case .proto: return .int(target.proto.kamailioNumber)
         case .sproto: return .string(target.proto.lowercaseName)
         case .af: return .int(target.address.isIPv6 ? 10 : 2)
         case .buf: return .string(String(decoding: outgoing.bytes, as: UTF8.self))
         case .len: return .int(outgoing.bytes.count)
         case .sourceIP: return outgoing.local.map { .string($0.host) } ?? .null
         case .sourcePort: return outgoing.local.map { .int($0.port) } ?? .null
-        }
-    }
-
-    /// Kamailio's PROTO_* numbers.
-    private static func protocolNumber(_ p: TransportProtocol) -> Int {
-        switch p {
-        case .udp: return 1
-        case .tcp: return 2
-        case .tls: return 3
-        case .sctp: return 4
-        case .ws: return 5
-        case .wss: return 6
         }
     }
 }

@@ -59,15 +59,31 @@ struct BindingUpdate {
     /// Absolute expiry (0 = remove) of one contact.
     func expires(of contact: RegisterContact) -> Result<Int, RegistrarError> {
         var seconds: Int
+        var range = settings.expiresRange
         switch contact.expires {
-        case .seconds(let value): seconds = value
-        case .invalid: seconds = settings.defaultExpires
-        case .absent: seconds = request.expiresHeader ?? settings.defaultExpires
+        case .seconds(let value):
+            seconds = value
+        case .invalid:
+            seconds = settings.defaultExpires
+            range = settings.defaultExpiresRange
+        case .absent:
+            if let header = request.expiresHeader {
+                seconds = header
+            } else {
+                seconds = settings.defaultExpires
+                range = settings.defaultExpiresRange
+            }
         }
         guard seconds != 0 else { return .success(0) }
         if seconds < settings.minExpires {
             if settings.minExpiresMode != 0 { return .failure(.intervalTooBrief) }
             seconds = settings.minExpires
+        }
+        if range > 0 && !flags.contains(.noVariation) {
+            // Never longer than asked (RFC 3261 §10.3 step 7), at most `range` percent shorter.
+            let lowest = seconds - seconds * min(range, 100) / 100
+            seconds = lowest + (seconds - lowest) * Int.random(in: 0..<100) / 100
+            seconds = max(seconds, settings.minExpires)
         }
         if settings.maxExpires > 0 && seconds > settings.maxExpires { seconds = settings.maxExpires }
         return .success(now + seconds)

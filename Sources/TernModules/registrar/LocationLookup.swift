@@ -13,6 +13,9 @@ struct LocationLookup {
 
     let settings: RegistrarSettings
     let now: Int
+    /// This server's sockets (`udp:127.0.0.1:5060`): a binding saved through another node
+    /// sharing the database names that node's socket, which is not forced here.
+    var localSockets: Set<String> = []
 
     enum Mode {
         /// R-URI and branches.
@@ -46,16 +49,20 @@ struct LocationLookup {
             if let destination { context.destinationURI = destination }
             if let path { context[Self.pathKey] = path }
             context.requestBranchFlags |= UInt32(truncatingIfNeeded: first.cflags)
-            if !first.socket.isEmpty { context.forcedSendSocket = first.socket }
+            if let socket = localSocket(first) { context.forcedSendSocket = socket }
             guard settings.appendBranches else { return 1 }
         }
         for contact in rest {
             let (destination, path) = hop(contact)
             context.branches.append(ScriptBranch(
                 uri: contact.uri, destinationURI: destination, path: path, q: contact.q >= 0 ? contact.q : nil,
-                flags: UInt32(truncatingIfNeeded: contact.cflags), socket: contact.socket.isEmpty ? nil : contact.socket))
+                flags: UInt32(truncatingIfNeeded: contact.cflags), socket: localSocket(contact)))
         }
         return 1
+    }
+
+    private func localSocket(_ contact: LocationContact) -> String? {
+        contact.socket.isEmpty || !localSockets.contains(contact.socket) ? nil : contact.socket
     }
 
     /// Where a binding is reached: the first Path URI when there is a Path (the last proxy

@@ -28,6 +28,8 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
     private var statistics: RegistrarStatistics?
     private var location: UserLocation?
     /// Tables the script names, made when the module is configured.
+    /// This server's sockets as bindings name them.
+    private var localSockets: Set<String> = []
     private let tableNamesLock = Lock()
     private var tableNames: [String] = []
 
@@ -36,7 +38,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
         "default_q", "append_branches", "case_sensitive", "max_contacts", "retry_after", "sock_flag", "sock_mode",
         "method_filtering", "use_path", "path_mode", "path_use_received", "path_check_local", "gruu_enabled",
         "outbound_mode", "regid_mode", "flow_timer", "contact_max_size", "lookup_filter_mode", "use_expired_contacts",
-        "reg_callid_avp", "tcp_persistent_flag", "expires_range",
+        "reg_callid_avp", "tcp_persistent_flag",
     ]
     private static let stringParameters = [
         "realm_prefix", "received_param", "received_avp", "sock_hdr_name", "xavp_cfg", "xavp_rcd", "event_callback",
@@ -62,6 +64,11 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
         for parameter in parameters {
             switch (parameter.parameter, parameter.value) {
             case ("default_expires", .int(let v)): s.defaultExpires = max(0, v)
+            case ("default_expires_range", .int(let v)), ("expires_range", .int(let v)):
+                guard (0...100).contains(v) else {
+                    throw ConfigurationError("registrar \(parameter.parameter) \(v) is not a percentage (0–100)", at: parameter.location)
+                }
+                if parameter.parameter == "expires_range" { s.expiresRange = v } else { s.defaultExpiresRange = v }
             case ("min_expires", .int(let v)): s.minExpires = max(0, v)
             case ("min_expires_mode", .int(let v)): s.minExpiresMode = v
             case ("max_expires", .int(let v)): s.maxExpires = max(0, v)
@@ -95,6 +102,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
             }
         }
         settings = s
+        localSockets = Set(services.settings.listens.map(\.description))
         statistics = RegistrarStatistics(services.statistics, settings: s)
         guard let location = UserLocationDirectory.location(for: services) else {
             throw ConfigurationError("registrar needs usrloc: add loadmodule \"usrloc.so\" before loadmodule \"registrar.so\"")
@@ -201,6 +209,8 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
             } catch {
                 context.worker.logger.error("save: \(error.message)")
                 failure = .insertContactFailed
+                // The bindings listed were never stored: the reply lists none.
+                contactHeader = []
             }
         }
         if let failure {
@@ -251,7 +261,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
             return { context in
                 guard let location = self.location, let store = table.resolve(self, context) else { return -3 }
                 let uri = uriArgument?.evaluateString(context).flatMap { $0.isEmpty ? nil : $0 }
-                return LocationLookup(settings: self.settings, now: location.now)
+                return LocationLookup(settings: self.settings, now: location.now, localSockets: self.localSockets)
                     .run(context, table: store, uri: uri, useDomain: location.settings.useDomain, mode: mode)
             }
         }
@@ -264,7 +274,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
             let table = try tableName(arguments[0], function: "lookup_branches")
             return { context in
                 guard let location = self.location, let store = self.table(table, context) else { return -3 }
-                let lookup = LocationLookup(settings: self.settings, now: location.now)
+                let lookup = LocationLookup(settings: self.settings, now: location.now, localSockets: self.localSockets)
                 let original = context.branches
                 context.branches = []
                 var result = lookup.run(context, table: store, uri: nil, useDomain: location.settings.useDomain)

@@ -4,6 +4,10 @@
 /// registrar's module parameters, as applied (Kamailio's names and defaults).
 struct RegistrarSettings: Sendable {
     var defaultExpires = 3600
+    /// Percent by which an expiry may be shortened at random (spreads re-registrations):
+    /// `default_expires_range` when default_expires was used, `expires_range` otherwise.
+    var defaultExpiresRange = 0
+    var expiresRange = 0
     var minExpires = 60
     /// 0 raises a too-short expiry to min_expires; 1 answers 423 Interval Too Brief.
     var minExpiresMode = 0

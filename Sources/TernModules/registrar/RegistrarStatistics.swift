@@ -10,7 +10,8 @@ struct RegistrarStatistics: Sendable {
         rejected = registry.counter(group: "registrar", name: "rejected_regs")
         let figures: [(String, Int)] = [
             ("max_expires", settings.maxExpires), ("max_contacts", settings.maxContacts),
-            ("default_expire", settings.defaultExpires), ("default_expires_range", 0), ("expires_range", 0),
+            ("default_expire", settings.defaultExpires), ("default_expires_range", settings.defaultExpiresRange),
+            ("expires_range", settings.expiresRange),
         ]
         for (name, value) in figures {
             let counter = registry.counter(group: "registrar", name: name)

@@ -10,7 +10,7 @@ import TernScript
 
 /// What a TMCore keeps for its asynchronous side.
 final class TMAsyncState: @unchecked Sendable {
-    private let lock = TransactionLock()
+    private let lock = Lock()
     private var everyTransaction: [TMRegisteredCallback] = []
     /// Read on every transaction event without the lock: most servers register none.
     private let anyForEveryTransaction = Atomic<Bool>(false)
@@ -75,6 +75,8 @@ struct TMTransactionAsyncState {
     /// Set while the transaction is suspended (t_suspend) and nobody continued it yet.
     var suspended = false
     var callbacks: [TMRegisteredCallback] = []
+    /// `completed` was reported (for the first final reply sent upstream).
+    var completionReported = false
 }
 
 extension TransactionEvents {

@@ -19,6 +19,15 @@ extension TMCore {
         for registered in own where registered.events.contains(event) { registered.callback(info) }
     }
 
+    /// A reply went upstream: `responseOut`, then `completed` for the first final one (after
+    /// it left, so acc logs what was sent).
+    func replySent(_ t: TMTransaction, _ bytes: [UInt8], code: Int) {
+        fireCallbacks(.responseOut, t, reply: try? SIPMessage.parse(bytes), code: code)
+        guard code >= 200, !t.asyncState.completionReported else { return }
+        t.asyncState.completionReported = true
+        fireCallbacks(.completed, t, reply: try? SIPMessage.parse(bytes), code: code)
+    }
+
     /// Registers `callback` on the transaction of `context` (made now for a request that has
     /// none yet, as Kamailio's t_newtran-then-register idiom does), or with a nil context on
     /// every transaction.

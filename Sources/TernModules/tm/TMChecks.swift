@@ -28,12 +28,15 @@ extension TMCore {
         return 0
     }
 
-    /// 0 when the ACK acknowledged our non-2xx final reply and was absorbed; 1 when it matches
-    /// an INVITE transaction otherwise; nil when it matches none.
+    /// 0 when the ACK acknowledged our non-2xx final reply or our own 2xx and was absorbed
+    /// (Kamailio's t_check_trans ends the script for both); 1 when it matches an INVITE
+    /// transaction otherwise; nil when it matches none.
     func absorbACK(_ context: ScriptContext, key: RequestMatchKey) -> Int? {
-        guard let invite = findAcknowledged(key) else { return nil }
+        guard let invite = findAcknowledged(key) ?? findLocalSuccessAcknowledged(context, key: key) else { return nil }
         return invite.replyLock.withLock { () -> Int in
-            guard let final = invite.finalSent, final >= 300 else { return 1 }
+            let ownSuccess: Bool
+            if case .invite(let machine) = invite.server { ownSuccess = machine.sentLocalSuccess } else { ownSuccess = false }
+            guard let final = invite.finalSent, final >= 300 || ownSuccess else { return 1 }
             run(invite.server.ack(), on: invite, owner: .server, worker: context.worker)
             releaseIfFinished(invite)
             return 0

@@ -5,7 +5,7 @@ import TernScript
 
 /// Replies tm makes itself (t_reply, 100 Trying, 408 on timeout, 487 after CANCEL): built as
 /// sl builds them, but sent through the server transaction, so a retransmitted request gets
-/// the same reply again and a non-2xx final one is retransmitted until the ACK.
+/// the same reply again and a final one to an INVITE (2xx too) is retransmitted until the ACK.
 extension TMCore {
     /// Sends `code reason` on the transaction. Called with its lock held.
     @discardableResult
@@ -36,8 +36,8 @@ extension TMCore {
                 for i in t.branches.indices where t.branches[i].client.isPending { sendCancel(t, branch: i) }
             }
         }
-        run(t.server.send(code: code, bytes: bytes), on: t, owner: .server, worker: worker)
-        fireCallbacks(.responseOut, t, reply: try? SIPMessage.parse(bytes), code: code)
+        run(t.server.sendLocal(code: code, bytes: bytes), on: t, owner: .server, worker: worker)
+        replySent(t, bytes, code: code)
         if t.saved.sendOptions.contains(.closeAfterReply) { t.replyChannel.close() }
         return true
     }

@@ -2,8 +2,9 @@ import SIPCore
 import TernRuntime
 
 /// A local request's bytes (RFC 3261 §8.1.1): the request line, our Via, the caller's header
-/// lines, and what they left out — a From tag, Call-ID, CSeq, Max-Forwards — then a
-/// Content-Length that matches the body. Via and Content-Length lines given are replaced.
+/// lines, and what they left out — a From tag, Call-ID, CSeq (10, as Kamailio's new local
+/// dialogs), Max-Forwards — then a Content-Length that matches the body. Via and
+/// Content-Length lines given are replaced; a body needs a Content-Type.
 enum TMLocalRequestMessage {
     struct Built {
         var bytes: [UInt8]
@@ -17,6 +18,8 @@ enum TMLocalRequestMessage {
         case missingHeader(String)
         case badCSeq
     }
+
+    static let initialCSeq: UInt32 = 10
 
     static func build(_ request: LocalRequest, viaLine: [UInt8], localHost: String) -> Result<Built, Failure> {
         let lines = headerLines(request.headers)
@@ -56,13 +59,14 @@ enum TMLocalRequestMessage {
         }
         guard seen.contains("from") else { return .failure(.missingHeader("From")) }
         guard seen.contains("to") else { return .failure(.missingHeader("To")) }
+        if !request.body.isEmpty, !seen.contains("content-type") { return .failure(.missingHeader("Content-Type")) }
         if callID == nil {
             callID = randomHex(24) + "@" + localHost
             out += "Call-ID: \(callID ?? "")\r\n".utf8
         }
         if cseqNumber == nil {
-            cseqNumber = 1
-            out += "CSeq: 1 \(request.method)\r\n".utf8
+            cseqNumber = initialCSeq
+            out += "CSeq: \(initialCSeq) \(request.method)\r\n".utf8
         }
         if !seen.contains("max-forwards") { out += "Max-Forwards: 70\r\n".utf8 }
         out += "Content-Length: \(request.body.count)\r\n\r\n".utf8
@@ -93,6 +97,7 @@ enum TMLocalRequestMessage {
         case "v": return "via"
         case "l": return "content-length"
         case "m": return "contact"
+        case "c": return "content-type"
         default: return lower
         }
     }

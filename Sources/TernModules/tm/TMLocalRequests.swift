@@ -16,7 +16,7 @@ final class TMLocalRequests: ReplyConsumer, @unchecked Sendable {
     private let services: RuntimeServices
     private let settings: TMSettings
     private let timers: TMTimers
-    private let lock = TransactionLock()
+    private let lock = Lock()
     private var table: [UInt32: TMLocalTransaction] = [:]
     private var nextLabel: UInt32 = 1
     /// "Call-ID CSeq" of INVITEs whose 2xx we acknowledged, with when (milliseconds).
@@ -52,6 +52,8 @@ final class TMLocalRequests: ReplyConsumer, @unchecked Sendable {
     func start(_ request: LocalRequest, completion: @escaping @Sendable (LocalRequestOutcome) -> Void) -> Result<Void, StartFailure> {
         let method = request.method.uppercased()
         guard !method.isEmpty, !request.requestURI.isEmpty else { return .failure(.badRequest("method and request URI are required")) }
+        // A CANCEL must carry its INVITE's branch (RFC 3261 §9.1): it is no request of its own.
+        guard method != "CANCEL" else { return .failure(.badRequest("CANCEL cannot be sent as a new request")) }
         let hop = nextHop(request)
         guard let target = services.resolver.resolve(uri: hop).first else { return .failure(.unresolvable(hop)) }
         guard let local = services.sendPath.localAddress(toward: target) else { return .failure(.noSocket(target.description)) }
@@ -271,7 +273,7 @@ final class TMLocalTransaction: @unchecked Sendable {
     let branch: [UInt8]
     let target: SendTarget
     let requestBytes: [UInt8]
-    let lock = TransactionLock()
+    let lock = Lock()
     var client: ClientMachine
     let completion: @Sendable (LocalRequestOutcome) -> Void
     var completed = false

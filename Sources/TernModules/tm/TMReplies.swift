@@ -39,7 +39,13 @@ extension TMCore: ReplyConsumer {
                         run([action], on: t, owner: .branch(i), worker: worker)
                     }
                 }
-                if actions.isEmpty { statistics.repliesAbsorbed.increment() }
+                if actions.isEmpty, t.isInvite, (200 ..< 300).contains(code), t.branches[i].client.isTerminated {
+                    // A 2xx on a branch whose client transaction already ended (it timed out
+                    // long ago) still goes upstream: 2xx are always forwarded (RFC 3261 §16.7).
+                    relay(reply, code: code, on: t, worker: worker)
+                } else if actions.isEmpty {
+                    statistics.repliesAbsorbed.increment()
+                }
             }
             releaseIfFinished(t)
         }
@@ -155,7 +161,7 @@ extension TMCore: ReplyConsumer {
         statistics.repliesSent.increment()
         if upstreamCode >= 200 { noteFinal(t, code: upstreamCode) }
         run(t.server.send(code: upstreamCode, bytes: bytes), on: t, owner: .server, worker: worker)
-        fireCallbacks(.responseOut, t, reply: try? SIPMessage.parse(bytes), code: upstreamCode)
+        replySent(t, bytes, code: upstreamCode)
     }
 
     private func collectChallenges(_ t: TMTransaction, except chosen: SIPMessage) -> [UInt8] {
@@ -177,7 +183,6 @@ extension TMCore: ReplyConsumer {
         t.responses.noteUpstreamFinal(code)
         if first {
             statistics.countCompleted(code)
-            fireCallbacks(.completed, t, code: code)
             if t.countedActive {
                 t.countedActive = false
                 statistics.active.increment(by: -1)

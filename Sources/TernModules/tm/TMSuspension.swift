@@ -180,8 +180,9 @@ extension TMModule {
     }
 
     /// tmx's `$T(key)`: id_index, id_label (the current transaction's, null without one),
-    /// id_index_n, id_label_n (made now when missing), reply_code, reply_reason, branch_index,
-    /// reply_type (1 for a locally made reply in failure_route, else 0).
+    /// id_index_n, id_label_n (made now when missing), reply_code, reply_reason, reply_last (the
+    /// last reply received on a branch), branch_index, reply_type (1 for a locally made reply
+    /// in failure_route, else 0).
     var transactionPseudoVariable: PseudoVariableDeclaration {
         PseudoVariableDeclaration(name: "T", innerName: .required) { [unowned self] binding throws(Diagnostic) in
             let key = binding.inner ?? ""
@@ -205,6 +206,13 @@ extension TMModule {
                     guard let reply = self.engine?.state(context)?.reply else { return .null }
                     return .string(reply.string(reply.reasonRange))
                 }
+            case "reply_last":
+                get = { context in
+                    if context.message.kind == .response { return .int(context.message.statusCode) }
+                    guard let t = self.engine?.transaction(of: context) else { return .null }
+                    let code = t.replyLock.withLock { t.branches.last(where: { $0.lastReplyCode > 0 })?.lastReplyCode }
+                    return code.map { .int($0) } ?? .null
+                }
             case "branch_index":
                 get = { context in .int(self.engine?.state(context)?.branch ?? 0) }
             case "reply_type":
@@ -214,7 +222,7 @@ extension TMModule {
                 }
             default:
                 throw binding.error("$T(\(key)) is not known",
-                                    hint: "id_index, id_label, id_index_n, id_label_n, reply_code, reply_reason, branch_index, reply_type")
+                                    hint: "id_index, id_label, id_index_n, id_label_n, reply_code, reply_reason, reply_last, branch_index, reply_type")
             }
             return PseudoVariableAccessors(get: get)
         }

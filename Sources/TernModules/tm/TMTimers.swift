@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SIPCore
 import SIPTransaction
 
 /// Which machine of a transaction a timer belongs to.
@@ -25,14 +26,14 @@ struct TMTimerKey: Hashable {
 /// wheel tick and hands due timers to `fire` (which runs without the wheel lock: it takes the
 /// transaction's lock and may run failure_route).
 final class TMTimers: @unchecked Sendable {
-    private let lock = TransactionLock()
+    private let lock = Lock()
     private var wheel: TimerWheel<TMTimerKey>
     private var handles: [TMTimerKey: TimerWheel<TMTimerKey>.Handle] = [:]
     private var byTransaction: [TransactionID: Set<TMTimerKey>] = [:]
     let clock: any MonotonicClock
     private var thread: pthread_t?
     private var running = false
-    private let stateLock = TransactionLock()
+    private let stateLock = Lock()
     var fire: ((TMTimerKey) -> Void)?
 
     init(clock: any MonotonicClock = SystemMonotonicClock(), resolution: Int64 = 10) {

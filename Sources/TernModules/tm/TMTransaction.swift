@@ -48,8 +48,6 @@ final class TMTransaction: @unchecked Sendable {
     var finalSent: Int?
     /// The To-tag of our local replies.
     var localToTag: String?
-    /// The transaction for a CANCEL of this INVITE has been handled.
-    var terminatedServer = false
     /// Removed from the table.
     var freed = false
     /// Created by a local reply or a relay; counted in `active` until the final is sent.
@@ -79,9 +77,6 @@ final class TMTransaction: @unchecked Sendable {
     var isFinished: Bool {
         server.isTerminated && branches.allSatisfy { $0.isFinished }
     }
-
-    /// Branches whose client transaction still waits for a final reply.
-    var pendingBranches: [TMBranch] { branches.filter { $0.client.isPending } }
 }
 
 /// The request state a transaction keeps for failure_route and later branches.

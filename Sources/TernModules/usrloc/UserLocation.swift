@@ -29,7 +29,10 @@ final class UserLocation: @unchecked Sendable {
         self.settings = settings
         self.statistics = statistics
         self.pool = pool
-        ruidPrefix = "uloc-\(String(Int(time(nil)), radix: 16))-\(String(Int(getpid()), radix: 16))-"
+        // Time and pid as Kamailio's sruid has them, plus a random part: two servers sharing a
+        // database (or two location services in one process) must never make the same id.
+        ruidPrefix = "uloc-\(String(Int(time(nil)), radix: 16))-\(String(Int(getpid()), radix: 16))"
+            + "\(String(UInt16.random(in: 0x1000...0xFFFF), radix: 16))-"
     }
 
     var now: Int { clockLock.withLock { clock }() }

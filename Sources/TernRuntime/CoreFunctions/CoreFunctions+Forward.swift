@@ -27,16 +27,9 @@ extension CoreFunctions {
             let host = try DestinationArgument(args.first, function: name)
             let port = try args.count > 1 ? IntegerArgument(args[1], function: name, what: "port", range: 0...65535) : nil
             return { ctx in
-                guard let services = ctx.worker.runtime as? RuntimeServices else {
-                    ctx.logFunctionError(name, "no transport to send with", at: at)
-                    return -1
-                }
-                guard var destination = host.destination(ctx) else {
-                    ctx.logFunctionError(name, "bad destination '\(host.text(ctx))'", at: at)
-                    return -1
-                }
+                guard let (services, found) = host.sendingPoint(ctx, proto: proto, function: name, at: at) else { return -1 }
+                var destination = found
                 if let port, let value = port.value(ctx), value > 0 { destination.port = value }
-                if let proto { destination.proto = proto }
                 switch StatelessForwarder.forward(ctx, to: destination, services: services) {
                 case .success:
                     return 1
@@ -63,15 +56,7 @@ extension CoreFunctions {
         FunctionDeclaration(name: name, argumentCounts: 0...1, routeTypes: forwardRoutes) { args, at throws(Diagnostic) in
             let target = try DestinationArgument(args.first, function: name)
             return { ctx in
-                guard let services = ctx.worker.runtime as? RuntimeServices else {
-                    ctx.logFunctionError(name, "no transport to send with", at: at)
-                    return -1
-                }
-                guard var destination = target.destination(ctx) else {
-                    ctx.logFunctionError(name, "bad destination '\(target.text(ctx))'", at: at)
-                    return -1
-                }
-                if let proto { destination.proto = proto }
+                guard let (services, destination) = target.sendingPoint(ctx, proto: proto, function: name, at: at) else { return -1 }
                 let message = ctx.message
                 guard let resolved = StatelessForwarder.resolve(ctx.nextHopURI, destination, services.resolver) else {
                     ctx.logFunctionError(name, "cannot resolve \(destination.host ?? ctx.nextHopURI)", at: at)
@@ -113,6 +98,22 @@ struct DestinationArgument {
         if let constant { return constant }
         guard let argument else { return StatelessForwarder.Destination() }
         return argument.evaluateString(ctx).flatMap(Self.parse)
+    }
+
+    /// What forward()/send() need before they send: the runtime's transport and the
+    /// destination (with the function's fixed protocol), or nil once the reason is logged.
+    func sendingPoint(_ ctx: ScriptContext, proto: TransportProtocol?, function name: String,
+                      at location: SourceLocation) -> (RuntimeServices, StatelessForwarder.Destination)? {
+        guard let services = ctx.worker.runtime as? RuntimeServices else {
+            ctx.logFunctionError(name, "no transport to send with", at: location)
+            return nil
+        }
+        guard var destination = destination(ctx) else {
+            ctx.logFunctionError(name, "bad destination '\(text(ctx))'", at: location)
+            return nil
+        }
+        if let proto { destination.proto = proto }
+        return (services, destination)
     }
 
     func text(_ ctx: ScriptContext) -> String {

@@ -62,8 +62,8 @@ enum CoreCommands {
                     .object(["IDX": .int($0.index), "PID": .int($0.pid), "DSC": .string($0.description)])
                 })
             },
-            RPCCommand(name: "core.echo", help: "Returns its parameters.") { request in
-                .array(request.parameters)
+            RPCCommand(name: "core.echo", help: "Returns its parameters (as strings, as Kamailio's does).") { request in
+                .array(request.parameters.map { .string($0.textValue ?? RPCJSON.encode($0)) })
             },
             RPCCommand(name: "core.arg", help: "The server's command-line arguments.") { _ in
                 .array(CommandLine.arguments.map { .string($0) })

@@ -4,7 +4,8 @@
 public struct JSONRPCCall: Sendable, Equatable {
     public var method: String
     public var parameters: [RPCValue]
-    /// nil for a notification (no `id`): executed, never answered.
+    /// nil when the request has no `id` (a notification in JSON-RPC terms; Kamailio's
+    /// jsonrpcs still answers it on the FIFO, and so does Tern).
     public var id: RPCValue?
     /// The reply FIFO name, on the FIFO transport.
     public var replyName: String?
@@ -41,10 +42,12 @@ public struct JSONRPCCall: Sendable, Equatable {
 
     /// The response document for `outcome`.
     public func response(_ outcome: RPCResponder.Outcome, pretty: Bool) -> String {
-        JSONRPCCall.response(outcome, id: id ?? .null, pretty: pretty)
+        JSONRPCCall.response(outcome, id: id, pretty: pretty)
     }
 
-    public static func response(_ outcome: RPCResponder.Outcome, id: RPCValue, pretty: Bool) -> String {
+    /// `id` nil: the request had none, and the answer has none either (Kamailio's jsonrpcs
+    /// answers such requests on its FIFO, without an id).
+    public static func response(_ outcome: RPCResponder.Outcome, id: RPCValue?, pretty: Bool) -> String {
         var document: RPCObject = ["jsonrpc": .string("2.0")]
         switch outcome {
         case .success(let value, _):
@@ -52,7 +55,7 @@ public struct JSONRPCCall: Sendable, Equatable {
         case .failure(let error):
             document.set("error", .object(["code": .int(error.code), "message": .string(error.message)]))
         }
-        document.set("id", id)
+        if let id { document.set("id", id) }
         return RPCJSON.encode(.object(document), pretty: pretty)
     }
 }

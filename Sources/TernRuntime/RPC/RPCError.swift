@@ -17,6 +17,4 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func failed(_ message: String) -> RPCError { RPCError(code: 500, message: message) }
     /// The JSON-RPC answer for an unknown method (Kamailio's jsonrpcs text).
     public static let methodNotFound = RPCError(code: 500, message: "Method Not Found")
-    /// A command that has to wait for the network, asked over a transport that cannot wait.
-    public static let asyncNotSupported = RPCError(code: 600, message: "Reply wait/async mode not supported by this rpc transport")
 }

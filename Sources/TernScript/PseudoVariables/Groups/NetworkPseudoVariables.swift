@@ -22,7 +22,7 @@ enum NetworkPseudoVariables {
         out += CorePseudoVariables.computed(["Ras"]) { ctx in .string(socket(ctx.receive.local, ctx.receive.proto)) }
         out += CorePseudoVariables.computed(["Rn"]) { _ in .null }
         out += CorePseudoVariables.viewed(["pr", "proto"]) { ctx in .string(ctx.receive.proto.lowercaseName) }
-        out += CorePseudoVariables.computed(["prid"]) { ctx in .int(protocolID(ctx.receive.proto)) }
+        out += CorePseudoVariables.computed(["prid"]) { ctx in .int(ctx.receive.proto.kamailioNumber) }
         out.append(CorePseudoVariables.keyed("af", keys: ["id": false, "name": true]) { ctx, name in
             let v6 = ctx.receive.local.isIPv6
             return name ? .string(v6 ? "IPv6" : "IPv4") : .int(v6 ? 10 : 2)
@@ -46,18 +46,6 @@ enum NetworkPseudoVariables {
             return .int(socket.port)
         }
         return out
-    }
-
-    /// Kamailio's PROTO_* numbers.
-    static func protocolID(_ p: TransportProtocol) -> Int {
-        switch p {
-        case .udp: return 1
-        case .tcp: return 2
-        case .tls: return 3
-        case .sctp: return 4
-        case .ws: return 5
-        case .wss: return 6
-        }
     }
 
     static func uri(_ address: SocketAddressText, _ proto: TransportProtocol, always: Bool) -> String {
