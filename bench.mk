@@ -9,9 +9,8 @@
 # BENCH_INSTR_DURATION, BENCH_INSTR_RATES, BENCH_HARNESS, BENCH_OUT, BENCH_ARGS
 # (scripts/bench.sh lists them with their defaults).
 
-# Workloads Tern is compared on; append register-auth proxy-stateful
-# as Tern serves their configs.
-BENCH_WORKLOADS ?= stateless register proxy-stateless
+# Workloads Tern is compared on (every config the harness knows).
+BENCH_WORKLOADS ?= stateless register proxy-stateless register-auth proxy-stateful
 export BENCH_WORKLOADS
 
 .PHONY: bench bench-parser bench-server bench-instr

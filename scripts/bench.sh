@@ -8,7 +8,8 @@
 #
 # Raw harness output goes to bench-out/<stamp>-<mode>/, progress to stderr, and the markdown
 # comparison (also saved as summary.md there) to stdout. Settings, all optional:
-#   BENCH_WORKLOADS       workloads to run, in order (default: stateless register proxy-stateless); the harness knows
+#   BENCH_WORKLOADS       workloads to run, in order (default: stateless register proxy-stateless register-auth
+#                         proxy-stateful); the harness knows
 #                         stateless register register-auth proxy-stateful proxy-stateless
 #   BENCH_REPEAT          fixed-rate runs per server, medians reported (default 3)
 #   BENCH_DURATION        seconds per fixed-rate run (default 12)
@@ -37,7 +38,7 @@ esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-workloads=${BENCH_WORKLOADS:-stateless register proxy-stateless}
+workloads=${BENCH_WORKLOADS:-stateless register proxy-stateless register-auth proxy-stateful}
 harness=${BENCH_HARNESS:-$root/../shared/bench}
 tern=${BENCH_TERN:-$root/.build/release/tern}
 out_root=${BENCH_OUT:-$root/bench-out}

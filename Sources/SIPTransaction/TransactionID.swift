@@ -32,13 +32,43 @@ public struct TransactionBranchID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "z9hG4bK" + String(transaction.hashIndex, radix: 16) + "." + String(transaction.label, radix: 16)
-            + "." + String(branch)
+        guard branch >= 0 else {
+            return "z9hG4bK" + String(transaction.hashIndex, radix: 16) + "." + String(transaction.label, radix: 16)
+                + "." + String(branch)
+        }
+        // Written straight into the string's storage: this runs for every branch relayed.
+        return String(unsafeUninitializedCapacity: 7 + 8 + 1 + 8 + 1 + 20) { out in
+            var n = 0
+            for byte in "z9hG4bK".utf8 {
+                out[n] = byte
+                n += 1
+            }
+            func put(_ value: UInt64, radix: UInt64) {
+                let digits: StaticString = "0123456789abcdef"
+                var divisor: UInt64 = 1
+                while value / divisor >= radix { divisor *= radix }
+                while divisor > 0 {
+                    out[n] = digits.utf8Start[Int(value / divisor % radix)]
+                    n += 1
+                    divisor /= radix
+                }
+            }
+            put(UInt64(transaction.hashIndex), radix: 16)
+            out[n] = UInt8(ascii: ".")
+            n += 1
+            put(UInt64(transaction.label), radix: 16)
+            out[n] = UInt8(ascii: ".")
+            n += 1
+            put(UInt64(branch), radix: 10)
+            return n
+        }
     }
 
-    /// Decodes a branch parameter value; nil when it is not one of ours.
+    /// Decodes a branch parameter value; nil when it is not one of ours. Inlinable: callers
+    /// pass slices of received bytes, and unspecialised this cost thousands of instructions.
+    @inlinable
     public init?<Bytes: Collection>(branchValue bytes: Bytes) where Bytes.Element == UInt8 {
-        let cookie: [UInt8] = Array("z9hG4bK".utf8)
+        let cookie = "z9hG4bK".utf8
         guard bytes.count > cookie.count + 5, bytes.starts(with: cookie) else { return nil }
         var fields: [UInt64] = [0, 0, 0]
         var field = 0

@@ -9,13 +9,22 @@ import SIPCore
 /// actions, leave — and run the actions (sends, routes) after the lock is released.
 public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable {
     /// One bucket's transactions; only reachable while its lock is held.
+    // Inlinable, with the state it touches, so callers in other modules get code specialised
+    // for their transaction type instead of generic metadata lookups on every message.
     public struct Bucket {
         public let hashIndex: UInt32
-        fileprivate var entries: [UInt32: Transaction] = [:]
-        fileprivate var order: [UInt32] = []
-        fileprivate var nextLabel: UInt32
+        @usableFromInline var entries: [UInt32: Transaction] = [:]
+        @usableFromInline var order: [UInt32] = []
+        @usableFromInline var nextLabel: UInt32
+
+        @inlinable
+        init(hashIndex: UInt32, nextLabel: UInt32) {
+            self.hashIndex = hashIndex
+            self.nextLabel = nextLabel
+        }
 
         /// Adds a transaction under a fresh label and returns its id.
+        @inlinable
         public mutating func insert(_ make: (TransactionID) -> Transaction) -> Transaction {
             var label = nextLabel
             while entries[label] != nil { label &+= 1 }
@@ -27,9 +36,11 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
             return transaction
         }
 
+        @inlinable
         public func lookup(label: UInt32) -> Transaction? { entries[label] }
 
         /// The first transaction, oldest first, that satisfies `predicate`.
+        @inlinable
         public func first(where predicate: (Transaction) -> Bool) -> Transaction? {
             for label in order {
                 if let t = entries[label], predicate(t) { return t }
@@ -37,7 +48,7 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
             return nil
         }
 
-        @discardableResult
+        @inlinable @discardableResult
         public mutating func remove(label: UInt32) -> Transaction? {
             guard let t = entries.removeValue(forKey: label) else { return nil }
             if let i = order.firstIndex(of: label) { order.remove(at: i) }
@@ -47,15 +58,16 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
         public var count: Int { entries.count }
     }
 
-    private final class Slot {
-        let lock = Lock()
-        var bucket: Bucket
+    @usableFromInline
+    final class Slot {
+        @usableFromInline let lock = Lock()
+        @usableFromInline var bucket: Bucket
 
         init(_ bucket: Bucket) { self.bucket = bucket }
     }
 
     public let bucketCount: Int
-    private let slots: [Slot]
+    @usableFromInline let slots: [Slot]
 
     /// `bucketCount` is rounded up to a power of two. Labels start at a random value per
     /// bucket, so a reply to a request sent before a restart does not find a new transaction.
@@ -70,15 +82,18 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
     }
 
     /// The bucket index for a hash value.
+    @inlinable
     public func hashIndex(_ hash: UInt32) -> UInt32 { hash & UInt32(bucketCount - 1) }
 
     /// Runs `body` with the bucket locked. Never run a route or block inside.
+    @inlinable
     public func withBucket<T>(_ hashIndex: UInt32, _ body: (inout Bucket) throws -> T) rethrows -> T {
         let slot = slots[Int(hashIndex) & (bucketCount - 1)]
         return try slot.lock.withLock { try body(&slot.bucket) }
     }
 
     /// Looks a transaction up by id, under its bucket's lock.
+    @inlinable
     public func lookup(_ id: TransactionID) -> Transaction? {
         guard Int(id.hashIndex) < bucketCount else { return nil }
         return withBucket(id.hashIndex) { $0.lookup(label: id.label) }

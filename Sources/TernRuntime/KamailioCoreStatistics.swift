@@ -5,7 +5,9 @@ import SIPCore
 /// methods, received requests per method and received replies per class, per code and per
 /// class and method (`rcv_replies_2xx_invite`; REGISTER is spelt `reg`). Registering them
 /// makes `$stat(name)` and the statistics commands know every name from the start.
-public struct KamailioCoreStatistics: Sendable {
+/// A class: the router reaches it per message, and a struct of nine references would be
+/// copied (retained and released) each time.
+public final class KamailioCoreStatistics: Sendable {
     public let forwardedRequests: StatCounter
     public let forwardedReplies: StatCounter
     public let badURIs: StatCounter

@@ -67,6 +67,9 @@ struct TransactionTableTests {
         let b = TransactionBranchID(transaction: TransactionID(hashIndex: 0xfff, label: 0xdeadbeef), branch: 3)
         #expect(b.description == "z9hG4bKfff.deadbeef.3")
         #expect(TransactionBranchID(branchValue: Array(b.description.utf8)) == b)
+        let edges = TransactionBranchID(transaction: TransactionID(hashIndex: 0, label: 0x10), branch: 120)
+        #expect(edges.description == "z9hG4bK0.10.120")
+        #expect(TransactionBranchID(branchValue: Array(edges.description.utf8)[...]) == edges)
         for foreign in ["z9hG4bK776asdhds", "z9hG4bKfff.deadbeef", "z9hG4bKfff.dead.beef", "abcfff.1.2",
                         "z9hG4bK1.2.3.4", "z9hG4bK123456789.1.1", "z9hG4bKfff..1"] {
             #expect(TransactionBranchID(branchValue: Array(foreign.utf8)) == nil, "\(foreign)")

@@ -30,10 +30,14 @@ struct StatefulLossTests {
     @Test("100 answered calls (INVITE/200/ACK/BYE/200) with 10 % loss at caller and callee all complete")
     func lossyAnsweredCalls() throws {
         let calls = 100
-        // The callee lingers 4 s after each call so a BYE retransmitted after its lost 200 is
-        // answered again (a finished SIPp call only absorbs messages).
+        // The callee lingers 8 s after each call so a BYE retransmitted after its lost 200 is
+        // answered again (a finished SIPp call only absorbs messages). wt_timer 10 s keeps the
+        // BYE's transaction answering the caller's retransmissions (T1 doubling to T2) for as
+        // long: after it, a retransmitted BYE would be a new transaction with a new branch,
+        // which the SIPp callee takes for an unexpected BYE.
         let callee = try SIPpServer(scenario: "tm-uas-call-lossy.xml", calls: calls, extraArguments: ["-lost", "10"])
-        let tern = try TernProcess.start(config: StatefulProxyConfigs.fill(StatefulProxyConfigs.proxy(), uas1: callee.port))
+        let config = StatefulProxyConfigs.proxy(extraModparams: "modparam(\"tm\", \"wt_timer\", 10000)")
+        let tern = try TernProcess.start(config: StatefulProxyConfigs.fill(config, uas1: callee.port))
         defer { tern.stop() }
         var run = SIPpRunner(scenario: "tm-uac-call-lossy.xml", serverPort: tern.port, calls: calls, rate: 20,
                              timeout: .seconds(25))

@@ -27,6 +27,10 @@ struct StatefulSuccessTests {
         \t\texit;
         \t}
         \tif (method=="ACK") {
+        \t\tif (loose_route()) {
+        \t\t\tt_relay();
+        \t\t\texit;
+        \t\t}
         \t\tif (t_check_trans()) {
         \t\t\tt_relay();
         \t\t}
@@ -47,8 +51,11 @@ struct StatefulSuccessTests {
         """
     }
 
-    @Test("t_reply 200 to an INVITE is retransmitted (T1 doubling) until its ACK, then silent")
-    func localSuccessRetransmitted() throws {
+    /// The ACK is seen by t_check_trans, or — sent with a Route to Tern — by t_relay after
+    /// loose_route.
+    @Test("t_reply 200 to an INVITE is retransmitted (T1 doubling) until its ACK, then silent",
+          arguments: [false, true])
+    func localSuccessRetransmitted(ackWithRoute: Bool) throws {
         let callee = try UDPEndpoint()
         let tern = try TernProcess.start(config: Self.config(calleePort: callee.localPort))
         defer { tern.stop() }
@@ -74,6 +81,11 @@ struct StatefulSuccessTests {
         ack.set("CSeq", "1 ACK")
         ack.set("To", toWithTag)
         ack.set("Via", "SIP/2.0/UDP 127.0.0.1:\(phone.localPort);branch=z9hG4bK\(uniqueToken("ack"));rport")
+        if ackWithRoute {
+            // Were it not absorbed, t_relay would send it on to the callee.
+            ack.requestURI = "sip:local@127.0.0.1:\(callee.localPort)"
+            ack.headers.insert((name: "Route", value: "<sip:127.0.0.1:\(tern.port);lr>"), at: 1)
+        }
         try phone.send(ack.bytes(), to: tern.port)
         _ = try phone.drain(for: .milliseconds(300))
         let after = try phone.drain(for: .milliseconds(2500)).compactMap { SIPReply(bytes: $0) }

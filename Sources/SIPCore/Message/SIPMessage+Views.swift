@@ -165,7 +165,10 @@ extension SIPMessage {
 
     /// Credentials of the first Authorization (or Proxy-Authorization) line, if any.
     public func credentials(_ name: HeaderName = .authorization) throws(SIPParseError) -> DigestCredentials? {
+        if let cachedCredentials, cachedCredentials.name == name { return cachedCredentials.value }
         guard let field = firstHeader(name) else { return nil }
-        return try DigestCredentials.parse(bytes, field.valueRange, header: name)
+        let value = try DigestCredentials.parse(bytes, field.valueRange, header: name)
+        cachedCredentials = (name, value)
+        return value
     }
 }

@@ -43,6 +43,9 @@ public final class SIPMessage {
     @exclusivity(unchecked) var cachedRequestURI: SIPURI?
     @exclusivity(unchecked) var cachedVias: [ViaHeader]?
     @exclusivity(unchecked) var cachedContacts: ContactList?
+    /// The first Authorization or Proxy-Authorization parsed ($au and the auth functions read
+    /// the same header several times per request).
+    @exclusivity(unchecked) var cachedCredentials: (name: HeaderName, value: DigestCredentials?)?
 
     init(
         bytes: [UInt8], kind: MessageKind, method: SIPMethod, methodRange: Range<Int>,

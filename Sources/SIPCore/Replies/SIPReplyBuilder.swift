@@ -11,8 +11,8 @@ public enum SIPReplyBuilder {
         extraHeaders: [UInt8] = [], serverHeader: String?, body: [UInt8] = [], contentType: String? = nil
     ) -> [UInt8] {
         let bytes = request.bytes
-        var out: [UInt8] = []
-        out.reserveCapacity(request.headerSectionEnd &- request.messageStart &+ 160 &+ extraHeaders.count &+ body.count)
+        // Room for the status line, received/rport, To-tag and Server line: one allocation.
+        var out = ReplyBytes(capacity: request.headerSectionEnd &- request.messageStart &+ 256 &+ extraHeaders.count &+ body.count)
         appendStatusLine(&out, code, reason)
         let topVia = try? request.topVia()
         bytes.withUnsafeBufferPointer { p in
@@ -22,7 +22,7 @@ public enum SIPReplyBuilder {
                 if first, let topVia {
                     appendTopVia(&out, p, field.valueRange, topVia, source)
                 } else {
-                    out.append(contentsOf: p[field.valueRange])
+                    appendBytes(&out, p, field.valueRange)
                 }
                 append(&out, "\r\n")
                 first = false
@@ -41,7 +41,7 @@ public enum SIPReplyBuilder {
             }
         }
         appendTail(&out, extraHeaders, serverHeader, body, contentType)
-        return out
+        return out.finish()
     }
 
     /// A reply to a request that failed `parse()` or `validate()`: the Via, From, To, Call-ID and
@@ -53,8 +53,7 @@ public enum SIPReplyBuilder {
     ) -> [UInt8]? {
         bytes.withUnsafeBufferPointer { p -> [UInt8]? in
             guard let lines = BrokenRequestScanner.scan(p), !lines.isHTTP, !lines.vias.isEmpty else { return nil }
-            var out: [UInt8] = []
-            out.reserveCapacity(Swift.min(p.count, 4096) &+ 160)
+            var out = ReplyBytes(capacity: Swift.min(p.count, 4096) &+ 160)
             appendStatusLine(&out, code, reason)
             let topVia = BrokenRequestScanner.topVia(p, lines)
             for (index, via) in lines.vias.enumerated() {
@@ -77,7 +76,7 @@ public enum SIPReplyBuilder {
             if let c = lines.callID { appendLine(&out, "Call-ID: ", p, c, unfold: true) }
             if let c = lines.cseq { appendLine(&out, "CSeq: ", p, c, unfold: true) }
             appendTail(&out, [], serverHeader, [], nil)
-            return out
+            return out.finish()
         }
     }
 
@@ -92,7 +91,7 @@ public enum SIPReplyBuilder {
 
     // MARK: - Pieces
 
-    private static func appendStatusLine(_ out: inout [UInt8], _ code: Int, _ reason: String) {
+    private static func appendStatusLine(_ out: inout ReplyBytes, _ code: Int, _ reason: String) {
         append(&out, "SIP/2.0 ")
         appendDecimal(&out, Swift.min(Swift.max(code, 100), 699))
         out.append(ASCII.space)
@@ -104,7 +103,7 @@ public enum SIPReplyBuilder {
     /// `rport`, and `received=<source ip>` when the sent-by host is not the source address or
     /// rport was asked for (RFC 3581 §4). An existing `received` gets the new value.
     private static func appendTopVia(
-        _ out: inout [UInt8], _ p: ByteBuffer, _ value: Range<Int>, _ via: ViaHeader, _ source: SocketAddressText
+        _ out: inout ReplyBytes, _ p: ByteBuffer, _ value: Range<Int>, _ via: ViaHeader, _ source: SocketAddressText
     ) {
         let wantsRPort = via.rport != .absent
         let needsReceived = wantsRPort || !hostMatches(p, via, source.ip)
@@ -116,13 +115,13 @@ public enum SIPReplyBuilder {
         if needsReceived, let existing = via.received { receivedRange = existing }
 
         func emitRPort() {
-            out.append(contentsOf: p[cursor ..< rportAt])
+            appendBytes(&out, p, cursor ..< rportAt)
             out.append(ASCII.equals)
             appendDecimal(&out, source.port)
             cursor = rportAt
         }
         func emitReceivedReplacement(_ r: Range<Int>) {
-            out.append(contentsOf: p[cursor ..< r.lowerBound])
+            appendBytes(&out, p, cursor ..< r.lowerBound)
             append(&out, source.ip)
             cursor = r.upperBound
         }
@@ -134,12 +133,12 @@ public enum SIPReplyBuilder {
             if let r = receivedRange { emitReceivedReplacement(r) }
         }
         let elementEnd = Swift.max(cursor, via.whole.upperBound)
-        out.append(contentsOf: p[cursor ..< elementEnd])
+        appendBytes(&out, p, cursor ..< elementEnd)
         if needsReceived && via.received == nil {
             append(&out, ";received=")
             append(&out, source.ip)
         }
-        out.append(contentsOf: p[elementEnd ..< value.upperBound])
+        appendBytes(&out, p, elementEnd ..< value.upperBound)
     }
 
     private static func hostMatches(_ p: ByteBuffer, _ via: ViaHeader, _ ip: String) -> Bool {
@@ -149,9 +148,9 @@ public enum SIPReplyBuilder {
         return ipText.withUTF8 { q in Scan.equalsIgnoringCase(p, host, q, 0 ..< q.count) }
     }
 
-    private static func appendTo(_ out: inout [UInt8], _ p: ByteBuffer, _ value: Range<Int>, addTag: String?, unfold: Bool) {
+    private static func appendTo(_ out: inout ReplyBytes, _ p: ByteBuffer, _ value: Range<Int>, addTag: String?, unfold: Bool) {
         append(&out, "To: ")
-        if unfold { appendUnfolded(&out, p, value) } else { out.append(contentsOf: p[value]) }
+        if unfold { appendUnfolded(&out, p, value) } else { appendBytes(&out, p, value) }
         if let addTag {
             append(&out, ";tag=")
             appendSanitized(&out, addTag)
@@ -159,15 +158,15 @@ public enum SIPReplyBuilder {
         append(&out, "\r\n")
     }
 
-    private static func appendLine(_ out: inout [UInt8], _ name: StaticString, _ p: ByteBuffer, _ value: Range<Int>, unfold: Bool) {
+    private static func appendLine(_ out: inout ReplyBytes, _ name: StaticString, _ p: ByteBuffer, _ value: Range<Int>, unfold: Bool) {
         append(&out, name)
-        if unfold { appendUnfolded(&out, p, value) } else { out.append(contentsOf: p[value]) }
+        if unfold { appendUnfolded(&out, p, value) } else { appendBytes(&out, p, value) }
         append(&out, "\r\n")
     }
 
-    private static func appendTail(_ out: inout [UInt8], _ extraHeaders: [UInt8], _ serverHeader: String?, _ body: [UInt8], _ contentType: String?) {
+    private static func appendTail(_ out: inout ReplyBytes, _ extraHeaders: [UInt8], _ serverHeader: String?, _ body: [UInt8], _ contentType: String?) {
         if !extraHeaders.isEmpty {
-            out.append(contentsOf: extraHeaders)
+            out.append(extraHeaders)
             if extraHeaders.last != ASCII.lf { append(&out, "\r\n") }
         }
         if let serverHeader, !serverHeader.isEmpty {
@@ -182,36 +181,42 @@ public enum SIPReplyBuilder {
         append(&out, "Content-Length: ")
         appendDecimal(&out, body.count)
         append(&out, "\r\n\r\n")
-        out.append(contentsOf: body)
+        out.append(body)
     }
 
     /// Copies a value with CR/LF turned into spaces: a broken request's folds must not end lines.
-    private static func appendUnfolded(_ out: inout [UInt8], _ p: ByteBuffer, _ value: Range<Int>) {
+    private static func appendUnfolded(_ out: inout ReplyBytes, _ p: ByteBuffer, _ value: Range<Int>) {
         for b in p[value] { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
     }
 
     /// Text from the caller must not smuggle line breaks into the reply.
-    private static func appendSanitized(_ out: inout [UInt8], _ text: String) {
+    private static func appendSanitized(_ out: inout ReplyBytes, _ text: String) {
         var text = text
         text.withUTF8 { bytes in
             // Reasons and header texts almost never hold CR/LF: copy them in one go.
             guard bytes.contains(where: { $0 == ASCII.cr || $0 == ASCII.lf }) else {
-                out.append(contentsOf: bytes)
+                out.append(bytes)
                 return
             }
             for b in bytes { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
         }
     }
 
-    private static func append(_ out: inout [UInt8], _ s: StaticString) {
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    /// A range of the request's bytes, copied as one block.
+    @inline(__always)
+    private static func appendBytes(_ out: inout ReplyBytes, _ p: ByteBuffer, _ range: Range<Int>) {
+        out.append(UnsafeBufferPointer(rebasing: p[range]))
     }
 
-    private static func append(_ out: inout [UInt8], _ s: String) {
-        out.append(contentsOf: s.utf8)
+    private static func append(_ out: inout ReplyBytes, _ s: StaticString) {
+        out.append(s)
     }
 
-    static func appendDecimal(_ out: inout [UInt8], _ value: Int) {
+    private static func append(_ out: inout ReplyBytes, _ s: String) {
+        out.append(s)
+    }
+
+    static func appendDecimal(_ out: inout ReplyBytes, _ value: Int) {
         var v = value
         if v < 0 {
             out.append(ASCII.minus)

@@ -40,11 +40,11 @@ enum DigestAlgorithm: Sendable, Equatable {
         case .md5, .md5Session:
             var h = Insecure.MD5()
             feed(&h, parts)
-            return Self.hexDigits(h.finalize())
+            return h.finalize().withUnsafeBytes { Self.hexDigits(raw: $0) }
         case .sha256, .sha256Session:
             var h = SHA256()
             feed(&h, parts)
-            return Self.hexDigits(h.finalize())
+            return h.finalize().withUnsafeBytes { Self.hexDigits(raw: $0) }
         }
     }
 
@@ -57,6 +57,22 @@ enum DigestAlgorithm: Sendable, Equatable {
     }
 
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// A digest's bytes in lowercase hex, written straight into the array (a digest walked as
+    /// a Sequence costs an iterator call per byte; this runs three times per authorization).
+    static func hexDigits(raw: UnsafeRawBufferPointer) -> [UInt8] {
+        let table: StaticString = "0123456789abcdef"
+        let t = table.utf8Start
+        return [UInt8](unsafeUninitializedCapacity: raw.count &* 2) { out, count in
+            var at = 0
+            for b in raw {
+                out[at] = t[Int(b >> 4)]
+                out[at &+ 1] = t[Int(b & 0x0f)]
+                at &+= 2
+            }
+            count = at
+        }
+    }
 
     static func hexDigits<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
         var out: [UInt8] = []

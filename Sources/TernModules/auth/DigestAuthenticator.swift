@@ -56,10 +56,25 @@ final class DigestAuthenticator: @unchecked Sendable {
 
     /// `Digest realm="R", nonce="N"[, stale=true][, algorithm=A][, qop="auth"]` (Kamailio's order).
     func challengeValue(realm: String, qop: DigestQOP?, stale: Bool) -> String {
-        var text = "Digest realm=\"\(realm)\", nonce=\"\(String(decoding: makeNonce(), as: UTF8.self))\""
+        // Built in one reserved string: this runs for every challenge.
+        let nonce = makeNonce()
+        var text = ""
+        text.reserveCapacity(realm.utf8.count &+ nonce.count &+ 96)
+        text += "Digest realm=\""
+        text += realm
+        text += "\", nonce=\""
+        text += String(decoding: nonce, as: UTF8.self)
+        text += "\""
         if stale { text += ", stale=true" }
-        if let algorithm = settings.algorithm { text += ", algorithm=\(algorithm.name)" }
-        if let qop { text += ", qop=\"\(qop.rawValue)\"" }
+        if let algorithm = settings.algorithm {
+            text += ", algorithm="
+            text += algorithm.name
+        }
+        if let qop {
+            text += ", qop=\""
+            text += qop.rawValue
+            text += "\""
+        }
         return text
     }
 
@@ -84,10 +99,17 @@ final class DigestAuthenticator: @unchecked Sendable {
     /// The first credentials of `kind` whose realm is `realm` (case-insensitive).
     static func findCredentials(_ message: SIPMessage, realm: String, kind: HeaderKind) -> Search {
         let wanted = Array(realm.utf8)
+        var first = true
         for (i, field) in message.headers.enumerated() where field.name == kind.header {
             let c: DigestCredentials
             do {
-                c = try DigestCredentials.parse(message.bytes, field.valueRange, header: kind.header)
+                // The first one is the message's cached view ($au has usually parsed it already).
+                if first, let cached = try message.credentials(kind.header) {
+                    c = cached
+                } else {
+                    c = try DigestCredentials.parse(message.bytes, field.valueRange, header: kind.header)
+                }
+                first = false
             } catch {
                 return .malformed("cannot parse \(kind.header) credentials")
             }

@@ -17,9 +17,11 @@ struct NonceAuthority: Sendable {
 
     static let encodedLength = 40
     private static let tagLength = 18
-    /// The HMAC key blocks (RFC 2104): the secret, hashed when longer than a block, xor ipad/opad.
-    private let innerPad: [UInt8]
-    private let outerPad: [UInt8]
+    /// The HMAC key blocks (RFC 2104: the secret, hashed when longer than a block, xor
+    /// ipad/opad), already fed to the two hashes: each tag starts from copies of these states
+    /// instead of hashing the same two key blocks again.
+    private let innerStart: SHA256
+    private let outerStart: SHA256
     /// Seconds a nonce stays valid (`nonce_expire`).
     let lifetime: Int64
     /// How far in the future a nonce's start may lie (`nonce_auth_max_drift`), for clustered clocks.
@@ -33,8 +35,12 @@ struct NonceAuthority: Sendable {
             key = Array(h.finalize())
         }
         key += [UInt8](repeating: 0, count: 64 - key.count)
-        innerPad = key.map { $0 ^ 0x36 }
-        outerPad = key.map { $0 ^ 0x5c }
+        var inner = SHA256()
+        key.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var outer = SHA256()
+        key.map { $0 ^ 0x5c }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        innerStart = inner
+        outerStart = outer
         self.lifetime = lifetime
         self.maxDrift = maxDrift
     }
@@ -65,14 +71,12 @@ struct NonceAuthority: Sendable {
 
     /// HMAC-SHA256 over the payload, truncated (RFC 2104 §5 allows truncation).
     private func tag(_ payload: [UInt8]) -> [UInt8] {
-        var inner = SHA256()
-        innerPad.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var inner = innerStart
         payload.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        let innerDigest = Array(inner.finalize())
-        var outer = SHA256()
-        outerPad.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        let innerDigest = inner.finalize()
+        var outer = outerStart
         innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        return Array(Array(outer.finalize()).prefix(Self.tagLength))
+        return outer.finalize().withUnsafeBytes { Array($0.prefix(Self.tagLength)) }
     }
 
     private static func append(_ v: UInt32, to bytes: inout [UInt8]) {

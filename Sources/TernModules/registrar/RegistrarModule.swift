@@ -30,6 +30,9 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
     /// Tables the script names, made when the module is configured.
     /// This server's sockets as bindings name them.
     private var localSockets: Set<String> = []
+    /// Each listen's socket text as save() stores it ("udp:1.2.3.4:5060"), made once: every
+    /// REGISTER would otherwise build it from the receiving address.
+    private var socketTexts: [(proto: TransportProtocol, address: SocketAddressText, text: String)] = []
     private let tableNamesLock = Lock()
     private var tableNames: [String] = []
 
@@ -103,6 +106,10 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
         }
         settings = s
         localSockets = Set(services.settings.listens.map(\.description))
+        socketTexts = services.settings.listens.map { listen in
+            let address = SocketAddressText(ip: listen.host, port: listen.port)
+            return (listen.proto, address, listen.proto.lowercaseName + ":" + address.description)
+        }
         statistics = RegistrarStatistics(services.statistics, settings: s)
         guard let location = UserLocationDirectory.location(for: services) else {
             throw ConfigurationError("registrar needs usrloc: add loadmodule \"usrloc.so\" before loadmodule \"registrar.so\"")
@@ -193,7 +200,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
                 cseqDelay: location.settings.cseqDelay, newestFirst: location.settings.newestFirst,
                 natFlagMask: location.settings.natFlagMask, now: now, flags: flags,
                 receivedFromAVP: settings.receivedAVP.flatMap { receivedAVPValue(context, $0) },
-                socket: context.receive.proto.lowercaseName + ":" + context.receive.local.description,
+                socket: socketText(context.receive),
                 branchFlags: Int(context.requestBranchFlags), makeRUID: location.nextRUID)
             let receivedParam = settings.receivedParam
             do throws(LocationStoreError) {
@@ -232,6 +239,13 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
                 context, error: .fine, contactHeader: contactHeader, request: request, settings: settings)
         }
         return code
+    }
+
+    private func socketText(_ receive: ReceiveInfo) -> String {
+        for entry in socketTexts where entry.proto == receive.proto && entry.address == receive.local {
+            return entry.text
+        }
+        return receive.proto.lowercaseName + ":" + receive.local.description
     }
 
     private func receivedAVPValue(_ context: ScriptContext, _ name: String) -> String? {

@@ -64,6 +64,20 @@ final class TMModule: TernModule, TransactionService, @unchecked Sendable {
         return core.reply(context, code: code, reason: reason)
     }
 
+    func requestContext(of id: TransactionID, worker: WorkerScriptState) -> ScriptContext? {
+        guard let core, let t = core.table.lookup(id) else { return nil }
+        return t.replyLock.withLock { t.freed ? nil : core.requestContext(t, worker: worker, routeType: .failure) }
+    }
+
+    func setMessageFlags(_ flags: UInt32, of id: TransactionID) -> Bool {
+        guard let core, let t = core.table.lookup(id) else { return false }
+        return t.replyLock.withLock {
+            guard !t.freed else { return false }
+            t.saved.messageFlags = flags
+            return true
+        }
+    }
+
     // MARK: functions
 
     private static let requestAndFailure: RouteTypes = [.request, .failure]

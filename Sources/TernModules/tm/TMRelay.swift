@@ -133,18 +133,10 @@ extension TMCore {
         return true
     }
 
-    /// ACK: one for a non-2xx final reply of ours is absorbed; any other (the ACK for a 2xx)
-    /// goes on statelessly to the next hop.
+    /// ACK: one for a non-2xx final reply of ours, or for a 2xx t_reply made, is absorbed; any
+    /// other (the ACK for a relayed 2xx) goes on statelessly to the next hop.
     private func relayACK(_ context: ScriptContext, override: RelayOverride?) -> Int {
-        if let key = RequestMatchKey(context.message), let invite = findAcknowledged(key) {
-            let absorbed = invite.replyLock.withLock { () -> Bool in
-                guard let final = invite.finalSent, final >= 300 else { return false }
-                run(invite.server.ack(), on: invite, owner: .server, worker: context.worker)
-                releaseIfFinished(invite)
-                return true
-            }
-            if absorbed { return 1 }
-        }
+        if let key = RequestMatchKey(context.message), absorbACK(context, key: key) == 0 { return 1 }
         return StatelessRequest.forward(context, services: services, override: override) ? 1 : -1
     }
 

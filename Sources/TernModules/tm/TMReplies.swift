@@ -119,6 +119,8 @@ extension TMCore: ReplyConsumer {
             t.inFailureRoute = true
             _ = script.run(.failure(name), context)
             t.inFailureRoute = false
+            // Flags set in failure_route arm the next attempt (acc's missed-call flag).
+            t.saved.messageFlags = context.messageFlags
             if t.finalSent != nil || t.responses.hasPendingBranches { return }
         }
         guard t.finalSent == nil else { return }

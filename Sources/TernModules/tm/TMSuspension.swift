@@ -101,6 +101,8 @@ extension TMCore {
                 t.inFailureRoute = true
                 _ = script.run(.failure(name), context)
                 t.inFailureRoute = false
+                // Flags set in failure_route arm the next attempt (acc's missed-call flag).
+                t.saved.messageFlags = context.messageFlags
             }
             if t.finalSent == nil, !t.responses.hasPendingBranches, !t.asyncState.suspended {
                 sendLocalReply(t, code: 408, reason: "Request Timeout", headers: [], worker: worker)

@@ -26,10 +26,17 @@ struct TMTimerKey: Hashable {
 /// wheel tick and hands due timers to `fire` (which runs without the wheel lock: it takes the
 /// transaction's lock and may run failure_route).
 final class TMTimers: @unchecked Sendable {
-    private let lock = Lock()
+    private let lock = SpinningLock()
     private var wheel: TimerWheel<TMTimerKey>
-    private var handles: [TMTimerKey: TimerWheel<TMTimerKey>.Handle] = [:]
-    private var byTransaction: [TransactionID: Set<TMTimerKey>] = [:]
+    /// The armed timers of each transaction (a handful at most): one hash of the id finds
+    /// them all, so arming, cancelling and freeing cost no per-timer hashing or sets.
+    private var armed: [TransactionID: [ArmedTimer]] = [:]
+
+    private struct ArmedTimer {
+        var owner: TMTimerOwner
+        var timer: TransactionTimer
+        var handle: TimerWheel<TMTimerKey>.Handle
+    }
     let clock: any MonotonicClock
     private var thread: pthread_t?
     private var running = false
@@ -44,26 +51,42 @@ final class TMTimers: @unchecked Sendable {
     func start(_ key: TMTimerKey, after milliseconds: Int64) {
         let deadline = clock.nowMilliseconds() + milliseconds
         lock.withLock {
-            if let old = handles[key] { wheel.cancel(old) }
-            handles[key] = wheel.schedule(key, at: deadline)
-            byTransaction[key.transaction, default: []].insert(key)
+            let handle = wheel.schedule(key, at: deadline)
+            guard let i = armed.index(forKey: key.transaction) else {
+                armed[key.transaction] = [ArmedTimer(owner: key.owner, timer: key.timer, handle: handle)]
+                return
+            }
+            if let j = armed.values[i].firstIndex(where: { $0.owner == key.owner && $0.timer == key.timer }) {
+                wheel.cancel(armed.values[i][j].handle)
+                armed.values[i][j].handle = handle
+            } else {
+                armed.values[i].append(ArmedTimer(owner: key.owner, timer: key.timer, handle: handle))
+            }
         }
     }
 
     func cancel(_ key: TMTimerKey) {
         lock.withLock {
-            if let old = handles.removeValue(forKey: key) { wheel.cancel(old) }
-            byTransaction[key.transaction]?.remove(key)
+            if let handle = forget(key) { wheel.cancel(handle) }
         }
+    }
+
+    /// Drops `key` from `armed`; its wheel handle, if it was armed. Called with the lock held.
+    private func forget(_ key: TMTimerKey) -> TimerWheel<TMTimerKey>.Handle? {
+        guard let i = armed.index(forKey: key.transaction),
+              let j = armed.values[i].firstIndex(where: { $0.owner == key.owner && $0.timer == key.timer })
+        else { return nil }
+        let handle = armed.values[i][j].handle
+        armed.values[i].remove(at: j)
+        if armed.values[i].isEmpty { armed.remove(at: i) }
+        return handle
     }
 
     /// Cancels every timer of a transaction (it is being freed).
     func cancelAll(_ id: TransactionID) {
         lock.withLock {
-            guard let keys = byTransaction.removeValue(forKey: id) else { return }
-            for key in keys {
-                if let old = handles.removeValue(forKey: key) { wheel.cancel(old) }
-            }
+            guard let timers = armed.removeValue(forKey: id) else { return }
+            for timer in timers { wheel.cancel(timer.handle) }
         }
     }
 
@@ -74,11 +97,7 @@ final class TMTimers: @unchecked Sendable {
         let now = clock.nowMilliseconds()
         return lock.withLock {
             let keys = wheel.advance(to: now)
-            for key in keys {
-                handles.removeValue(forKey: key)
-                byTransaction[key.transaction]?.remove(key)
-                if byTransaction[key.transaction]?.isEmpty == true { byTransaction[key.transaction] = nil }
-            }
+            for key in keys { _ = forget(key) }
             return keys
         }
     }
@@ -113,5 +132,35 @@ final class TMTimers: @unchecked Sendable {
             for key in due() { fire?(key) }
             usleep(10_000)
         }
+    }
+}
+
+/// The wheel's lock: every worker arms and cancels timers under it, for a few hundred
+/// instructions at a time, so a waiter spins briefly (glibc's adaptive mutex) instead of
+/// sleeping in the kernel at once; with a plain mutex most calls paid a futex wait and wake.
+final class SpinningLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        #if canImport(Glibc)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        #endif
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    @inline(__always)
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
     }
 }

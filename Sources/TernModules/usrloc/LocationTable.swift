@@ -68,13 +68,25 @@ final class LocationTable: @unchecked Sendable {
             }
             return result
         }
-        // Taken out of the dictionary so the edit below does not copy the contact array.
-        var record = bucket.records.removeValue(forKey: aor) ?? LocationRecord(aor: aor)
-        let before = record.contacts.count
-        record.tracksChanges = settings.databaseMode == .writeThrough || settings.databaseMode == .writeBack
-        let original = settings.databaseMode == .writeThrough ? record : nil
-        let result = body(&record)
-        let changes = record.drainChanges()
+        // Edited where it lies in the dictionary: one hash lookup for an existing AOR, and the
+        // contact array stays uniquely referenced, so the edit does not copy it. The body only
+        // edits the record it is given (it never reaches this table).
+        let tracksChanges = settings.databaseMode == .writeThrough || settings.databaseMode == .writeBack
+        let keepsOriginal = settings.databaseMode == .writeThrough
+        var before = 0
+        var after = 0
+        var original: LocationRecord? = nil
+        var changes: [LocationChange] = []
+        func edit(_ record: inout LocationRecord) -> T {
+            before = record.contacts.count
+            record.tracksChanges = tracksChanges
+            if keepsOriginal { original = record }
+            let result = body(&record)
+            changes = record.drainChanges()
+            after = record.contacts.count
+            return result
+        }
+        let result = edit(&bucket.records[aor, default: LocationRecord(aor: aor)])
         if !changes.isEmpty {
             switch settings.databaseMode {
             case .writeThrough:
@@ -82,7 +94,11 @@ final class LocationTable: @unchecked Sendable {
                     do throws(DatabaseError) {
                         try persistence.write(changes, aor: aor)
                     } catch {
-                        if let original, !original.isEmpty { bucket.records[aor] = original }
+                        if let original, !original.isEmpty {
+                            bucket.records[aor] = original
+                        } else {
+                            bucket.records[aor] = nil
+                        }
                         throw LocationStoreError("cannot write \(name) for \(aor): \(error.message)")
                     }
                 }
@@ -92,8 +108,9 @@ final class LocationTable: @unchecked Sendable {
                 break
             }
         }
-        if !record.isEmpty { bucket.records[aor] = record }
-        statistics.recordChanged(from: before, to: record.contacts.count)
+        // A record without contacts is not kept (`after` is its contact count).
+        if after == 0 { bucket.records[aor] = nil }
+        statistics.recordChanged(from: before, to: after)
         return result
     }
 

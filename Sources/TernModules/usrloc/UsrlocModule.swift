@@ -81,9 +81,14 @@ final class UsrlocModule: TernModule, @unchecked Sendable {
         var pool: DatabasePool?
         if settings.databaseMode.usesDatabase {
             do throws(DatabaseError) {
-                pool = try Database.open(
-                    url: settings.databaseURL, maxConnections: max(2, services.settings.children + 1),
-                    baseDirectory: settings.baseDirectory, logger: services.logger)
+                // `tern -c` checks the URL but connects to nothing.
+                if services.isConfigCheck {
+                    _ = try DatabaseURL(parsing: settings.databaseURL, baseDirectory: settings.baseDirectory)
+                } else {
+                    pool = try Database.open(
+                        url: settings.databaseURL, maxConnections: max(2, services.settings.children + 1),
+                        baseDirectory: settings.baseDirectory, logger: services.logger)
+                }
             } catch {
                 throw ConfigurationError("usrloc db_url \(DatabaseURLText.redacted(settings.databaseURL)): \(error.message)")
             }
@@ -110,7 +115,7 @@ final class UsrlocModule: TernModule, @unchecked Sendable {
     func stop() {
         timer?.stop()
         timer = nil
-        if let location, location.settings.databaseMode == .writeBack {
+        if let location, location.settings.databaseMode == .writeBack, location.pool != nil {
             do throws(LocationStoreError) {
                 try location.flushAll()
             } catch {
