@@ -12,7 +12,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    public var isIPv6: Bool { host.contains(":") }
+    public var isIPv6: Bool { host.utf8.contains(UInt8(ascii: ":")) }
 
     public var description: String {
         "\(proto.lowercaseName):\(isIPv6 ? "[\(host)]" : host):\(port)"

@@ -6,15 +6,23 @@ import Musl
 import Darwin
 #endif
 
-/// A plain pthread mutex. Worker threads block on it, so neither a Swift-concurrency primitive
+/// A pthread mutex. Worker threads block on it, so neither a Swift-concurrency primitive
 /// nor Foundation's NSLock (which pulls in Foundation per message) will do; the transaction
 /// tables hold one per bucket, only while a machine is fed — never while a route runs.
+/// Adaptive on glibc: holds are short, so a contender spins briefly instead of going to
+/// sleep in the kernel (a futex sleep and wake cost more than the hold itself).
 public final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        #if canImport(Glibc)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        #endif
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
     }
 
     deinit {
@@ -51,13 +59,22 @@ public final class RecursiveLock: @unchecked Sendable {
     }
 
     /// For holds that span calls (sht_lock ... sht_unlock); pair every lock() with an unlock().
-    public func lock() { pthread_mutex_lock(mutex) }
+    public func lock() { acquire() }
     public func unlock() { pthread_mutex_unlock(mutex) }
 
     @inline(__always)
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
+        acquire()
         defer { pthread_mutex_unlock(mutex) }
         return try body()
+    }
+
+    /// glibc has no adaptive recursive mutex: try a few times before sleeping, since the
+    /// usual contender (a reply arriving on another worker while the request is sent) waits
+    /// for microseconds only.
+    @inline(__always)
+    private func acquire() {
+        for _ in 0 ..< 100 where pthread_mutex_trylock(mutex) == 0 { return }
+        pthread_mutex_lock(mutex)
     }
 }

@@ -15,7 +15,7 @@ enum HTableValue: Sendable, Equatable {
 /// sht_lock() lets a script hold a slot while it reads and writes the same keys, as
 /// Kamailio's re-entrant slot locks do.
 final class HTableBucket: @unchecked Sendable {
-    private let slotLock = SIPCore.RecursiveLock()
+    private let slotLock = RecursiveLock()
     var items: [String: HTableItem] = [:]
 
     func lock() { slotLock.lock() }

@@ -26,7 +26,7 @@ struct TMTimerKey: Hashable {
 /// wheel tick and hands due timers to `fire` (which runs without the wheel lock: it takes the
 /// transaction's lock and may run failure_route).
 final class TMTimers: @unchecked Sendable {
-    private let lock = SpinningLock()
+    private let lock = Lock()
     private var wheel: TimerWheel<TMTimerKey>
     /// The armed timers of each transaction (a handful at most): one hash of the id finds
     /// them all, so arming, cancelling and freeing cost no per-timer hashing or sets.
@@ -132,35 +132,5 @@ final class TMTimers: @unchecked Sendable {
             for key in due() { fire?(key) }
             usleep(10_000)
         }
-    }
-}
-
-/// The wheel's lock: every worker arms and cancels timers under it, for a few hundred
-/// instructions at a time, so a waiter spins briefly (glibc's adaptive mutex) instead of
-/// sleeping in the kernel at once; with a plain mutex most calls paid a futex wait and wake.
-final class SpinningLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        #if canImport(Glibc)
-        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
-        #endif
-        pthread_mutex_init(mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    @inline(__always)
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
     }
 }

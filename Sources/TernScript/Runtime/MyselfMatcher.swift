@@ -30,6 +30,19 @@ public final class MyselfMatcher: @unchecked Sendable {
 
     /// True when `host` with `port` is ours. A nil `port` matches any port.
     func matches(host: ArraySlice<UInt8>, port: Int?) -> Bool {
+        // Stored hosts are canonical, so a host written the same way is found without
+        // parsing it as an address (the common case: our own address in a Route or R-URI).
+        var raw = host
+        if raw.first == UInt8(ascii: "["), raw.last == UInt8(ascii: "]") { raw = raw.dropFirst().dropLast() }
+        var hostSeen = false
+        for e in entries where MyselfMatcher.equalsFolded(e.host, raw) {
+            hostSeen = true
+            if let p = port, let ep = e.port, p != ep { continue }
+            return true
+        }
+        if hostSeen { return false }
+        // Only an address may be written in another form (IPv6 zeros, IPv4 leading zeros).
+        guard raw.allSatisfy({ MyselfMatcher.mayBeAddressByte($0) }) else { return false }
         let h = MyselfMatcher.normalizedHost(host)
         for e in entries where e.host == h {
             if let p = port, let ep = e.port, p != ep { continue }
@@ -41,6 +54,24 @@ public final class MyselfMatcher: @unchecked Sendable {
     /// For modules that test URIs against `myself` (rr's loose_route).
     public func matches(host: String, port: Int?) -> Bool {
         matches(host: Array(host.utf8)[...], port: port)
+    }
+
+    @inline(__always)
+    static func equalsFolded(_ stored: [UInt8], _ text: ArraySlice<UInt8>) -> Bool {
+        guard stored.count == text.count else { return false }
+        var i = text.startIndex
+        for s in stored {
+            let c = text[i]
+            if ((c >= 0x41 && c <= 0x5A) ? c | 0x20 : c) != s { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Digits, hex letters, dots and colons: what an IPv4 or IPv6 address is written with.
+    @inline(__always)
+    static func mayBeAddressByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x3A) || c == 0x2E || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
     }
 
     /// Lower case, IPv6 brackets removed, IPv6/IPv4 text canonicalised where it parses.
