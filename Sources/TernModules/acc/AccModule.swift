@@ -147,22 +147,13 @@ final class AccModule: TernModule, @unchecked Sendable {
         if s.dbURL != nil || s.dbFlag != nil || s.dbMissedFlag != nil {
             let url = s.dbURL ?? DefaultDatabase.url
             if s.dbURL == nil { baseDirectory = parameters.first.flatMap { DefaultDatabase.directory(ofConfigFile: $0.location.file) } }
-            do throws(DatabaseError) {
-                // `tern -c` checks the URL but connects to nothing.
-                if services.isConfigCheck {
-                    _ = try DatabaseURL(parsing: url, baseDirectory: baseDirectory)
-                } else {
-                    let pool = try Database.open(url: url, maxConnections: max(2, services.settings.children + 1),
-                                                 baseDirectory: baseDirectory, logger: services.logger)
-                    // Only acc's own tables: the other modules make theirs (and an operator's
-                    // subscriber table with extra columns is not pre-empted).
-                    try KamailioSchema.createMissingTables(on: pool, tables: [KamailioSchema.version, KamailioSchema.acc,
-                                                                              KamailioSchema.missedCalls])
-                    self.pool?.close()
-                    self.pool = pool
-                }
-            } catch {
-                throw ConfigurationError("acc db_url \(DatabaseURLText.redacted(url)): \(error.message)")
+            // Only acc's own tables: the other modules make theirs (and an operator's
+            // subscriber table with extra columns is not pre-empted).
+            if let pool = try ModuleDatabase.open(url, baseDirectory: baseDirectory,
+                                                  tables: [KamailioSchema.version, KamailioSchema.acc, KamailioSchema.missedCalls],
+                                                  module: "acc", services: services) {
+                self.pool?.close()
+                self.pool = pool
             }
         }
         settings = s

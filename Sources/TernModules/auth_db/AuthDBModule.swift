@@ -55,20 +55,11 @@ final class AuthDBModule: TernModule, @unchecked Sendable {
             default: break   // load_credentials, version_table, force_generate_avps: accepted
             }
         }
-        do throws(DatabaseError) {
-            // `tern -c` checks the URL but connects to nothing.
-            if services.isConfigCheck {
-                _ = try DatabaseURL(parsing: url, baseDirectory: baseDirectory)
-            } else {
-                let pool = try Database.open(url: url, maxConnections: max(2, services.settings.children + 1),
-                                             baseDirectory: baseDirectory, logger: services.logger)
-                try KamailioSchema.createMissingTables(on: pool)
-                // On reload the old pool's connections close as they come back.
-                self.pool?.close()
-                self.pool = pool
-            }
-        } catch {
-            throw ConfigurationError("auth_db db_url \(DatabaseURLText.redacted(url)): \(error.message)")
+        if let pool = try ModuleDatabase.open(url, baseDirectory: baseDirectory, tables: KamailioSchema.tables,
+                                              module: "auth_db", services: services) {
+            // On reload the old pool's connections close as they come back.
+            self.pool?.close()
+            self.pool = pool
         }
         authenticator = DigestAuthDirectory.authenticator(for: services)
     }

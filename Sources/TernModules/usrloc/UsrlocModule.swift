@@ -80,18 +80,9 @@ final class UsrlocModule: TernModule, @unchecked Sendable {
         }
         var pool: DatabasePool?
         if settings.databaseMode.usesDatabase {
-            do throws(DatabaseError) {
-                // `tern -c` checks the URL but connects to nothing.
-                if services.isConfigCheck {
-                    _ = try DatabaseURL(parsing: settings.databaseURL, baseDirectory: settings.baseDirectory)
-                } else {
-                    pool = try Database.open(
-                        url: settings.databaseURL, maxConnections: max(2, services.settings.children + 1),
-                        baseDirectory: settings.baseDirectory, logger: services.logger)
-                }
-            } catch {
-                throw ConfigurationError("usrloc db_url \(DatabaseURLText.redacted(settings.databaseURL)): \(error.message)")
-            }
+            // The location tables are made by LocationPersistence, per preloaded table name.
+            pool = try ModuleDatabase.open(settings.databaseURL, baseDirectory: settings.baseDirectory, tables: nil,
+                                           module: "usrloc", services: services)
         }
         let location = UserLocation(settings: settings, statistics: services.statistics, pool: pool)
         do throws(LocationStoreError) {
