@@ -38,6 +38,11 @@ public final class UDPListener: @unchecked Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: maxDatagram, alignment: 8)
         defer { buffer.deallocate() }
         let local = SocketAddressText(ip: address.host, port: address.port, isIPv6: address.isIPv6)
+        // Under load most datagrams come from the same trunk or proxy, so the text of the
+        // last peer is kept and reused while the raw address bytes are unchanged.
+        var lastPeer = sockaddr_storage()
+        var lastPeerLength: socklen_t = 0
+        var lastPeerText: SocketAddressText?
         while !stopping.load(ordering: .relaxed) {
             var peer = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -54,13 +59,35 @@ public final class UDPListener: @unchecked Sendable {
             // A shut-down socket reads as 0 bytes; an empty datagram is meaningless anyway.
             if received == 0 { continue }
             let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: buffer[0..<received]))
+            let source: SocketAddressText
+            if let cached = lastPeerText, peerLength == lastPeerLength,
+               Self.sameAddressBytes(&peer, &lastPeer, length: Int(peerLength)) {
+                source = cached
+            } else {
+                source = POSIXAddress.text(of: &peer)
+                lastPeer = peer
+                lastPeerLength = peerLength
+                lastPeerText = source
+            }
             let receive = ReceiveInfo(
                 proto: .udp,
-                source: POSIXAddress.text(of: &peer),
+                source: source,
                 local: local,
                 reply: UDPReplyChannel(socket: socket, peer: peer, peerLength: peerLength)
             )
             _ = worker.handle(bytes, from: receive)
+        }
+    }
+
+    @inline(__always) private static func sameAddressBytes(
+        _ a: inout sockaddr_storage, _ b: inout sockaddr_storage, length: Int
+    ) -> Bool {
+        let bounded = min(length, MemoryLayout<sockaddr_storage>.size)
+        return withUnsafeBytes(of: &a) { left in
+            withUnsafeBytes(of: &b) { right in
+                guard let l = left.baseAddress, let r = right.baseAddress else { return false }
+                return memcmp(l, r, bounded) == 0
+            }
         }
     }
 

@@ -95,7 +95,7 @@ private struct PeerSocket {
         #expect(path.send(Self.message, to: target))
         var from = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        #expect(PeerSocket.readable(peer.fd, timeout: .seconds(2)))
+        #expect(PeerSocket.readable(peer.fd, timeout: .seconds(10)))
         var buffer = [UInt8](repeating: 0, count: 2048)
         let n = buffer.withUnsafeMutableBytes { raw in
             withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(peer.fd, raw.baseAddress, raw.count, 0, $0, &length) } }
@@ -144,28 +144,28 @@ private struct PeerSocket {
 
         // Opened on demand; the second message takes the same connection.
         #expect(path.send(Self.message, to: target))
-        let connection = try #require(peer.accept(timeout: .seconds(3)))
+        let connection = try #require(peer.accept(timeout: .seconds(10)))
         #expect(path.send(Self.message, to: target))
         var got: [UInt8] = []
-        while got.count < 2 * Self.message.count, let more = PeerSocket.read(connection, timeout: .seconds(2)) { got += more }
+        while got.count < 2 * Self.message.count, let more = PeerSocket.read(connection, timeout: .seconds(10)) { got += more }
         #expect(got == Self.message + Self.message)
         #expect(peer.accept(timeout: .milliseconds(200)) == nil)
         #expect(path.streamConnectionCount == 1)
 
         // What the peer sends back on it reaches the workers, as from that peer.
         _ = Self.message.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, 0) }
-        #expect(received.wait(for: 1, timeout: .seconds(3)))
+        #expect(received.wait(for: 1, timeout: .seconds(10)))
         #expect(received.all.first?.receive.source.port == peer.port)
         #expect(received.all.first?.receive.proto == .tcp)
 
         // Once the peer closed it, the next send opens a new one.
         close(connection)
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(10)
         while path.streamConnectionCount > 0 && ContinuousClock.now < deadline { usleep(10_000) }
         #expect(path.send(Self.message, to: target))
-        let again = try #require(peer.accept(timeout: .seconds(3)))
+        let again = try #require(peer.accept(timeout: .seconds(10)))
         defer { close(again) }
-        #expect(PeerSocket.read(again, timeout: .seconds(2)) == Self.message)
+        #expect(PeerSocket.read(again, timeout: .seconds(10)) == Self.message)
 
         // With no-connect nothing is opened when no connection is left.
         close(again)
