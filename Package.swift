@@ -58,7 +58,10 @@ let package = Package(
         // The Kamailio config language: preprocessor, lexer, parser, checker, compiler.
         .target(
             name: "TernScript",
-            dependencies: ["SIPCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SIPCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // res_query for RFC 3263 SRV lookups (glibc keeps it out of the Glibc module).
         .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv", .when(platforms: [.linux]))]),

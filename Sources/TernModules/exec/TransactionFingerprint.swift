@@ -1,3 +1,4 @@
+import Crypto
 import SIPCore
 import TernScript
 
@@ -28,7 +29,7 @@ enum TransactionFingerprint {
         add(bytes[via.host])
         if let port = via.port { add(ArraySlice(String(port).utf8)) }
         if let branch = via.branch { add(bytes[branch]) }
-        return hexDigits(MessageDigest.md5(input))
+        return hexDigits(Array(Insecure.MD5.hash(data: input)))
     }
 
     private static func isBlank(_ b: UInt8) -> Bool {

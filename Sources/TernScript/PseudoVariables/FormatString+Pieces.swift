@@ -48,9 +48,3 @@ extension FormatString {
         }
     }
 }
-
-/// MD5 for modules that compute Kamailio's MD5-based identifiers (exec's SIP_TID).
-public enum MessageDigest {
-    /// The 16-byte MD5 digest (RFC 1321) of `bytes`.
-    public static func md5(_ bytes: [UInt8]) -> [UInt8] { MD5.digest(bytes) }
-}

@@ -365,9 +365,9 @@ enum StringTransformations {
     // MARK: - Digests (lowercase hex)
 
     static let digests: [TransformationDeclaration] = [
-        CoreTransformations.bytes("s.md5") { b in .string(HexText.encode(MD5.digest(b))) },
-        CoreTransformations.bytes("s.sha256") { b in .string(HexText.encode(SHA256.digest(b))) },
-        CoreTransformations.bytes("s.sha384") { b in .string(HexText.encode(SHA512.digest(b, variant: .sha384))) },
-        CoreTransformations.bytes("s.sha512") { b in .string(HexText.encode(SHA512.digest(b, variant: .sha512))) },
+        CoreTransformations.bytes("s.md5") { b in .string(HexText.encode(ScriptDigest.md5(b))) },
+        CoreTransformations.bytes("s.sha256") { b in .string(HexText.encode(ScriptDigest.sha256(b))) },
+        CoreTransformations.bytes("s.sha384") { b in .string(HexText.encode(ScriptDigest.sha384(b))) },
+        CoreTransformations.bytes("s.sha512") { b in .string(HexText.encode(ScriptDigest.sha512(b))) },
     ]
 }
