@@ -168,16 +168,6 @@ extension RRModule {
         // out; resolving it would only cost a DNS query per request.
         if let uri = try? SIPURI.parse(next, 0 ..< next.count), isMyself(next, uri) { return nil }
         guard let target = services.resolver.resolve(uri: ctx.nextHopURI).first else { return nil }
-        return services.sendPath.localAddress(toward: target, from: ctx.forcedSendSocket.flatMap(Self.listenAddress))
-    }
-
-    /// `proto:host:port` as `$fs` holds it.
-    static func listenAddress(_ text: String) -> ListenAddress? {
-        guard let colon = text.firstIndex(of: ":"), let proto = TransportProtocol(name: String(text[..<colon])) else { return nil }
-        let rest = text[text.index(after: colon)...]
-        guard let portColon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: portColon)...]) else { return nil }
-        var host = String(rest[..<portColon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return ListenAddress(proto: proto, host: host, port: port)
+        return services.sendPath.localAddress(toward: target, from: ctx.forcedListenAddress)
     }
 }

@@ -84,7 +84,7 @@ enum StatelessRequest {
             targets = services.resolver.resolve(uri: context.nextHopURI)
         }
         guard let target = targets.first else { return false }
-        let forced = context.forcedSendSocket.flatMap(ListenAddressText.parse)
+        let forced = context.forcedListenAddress
         guard let local = services.sendPath.localAddress(toward: target, from: forced) else { return false }
         var seed: UInt32 = 2_166_136_261
         let message = context.message

@@ -101,7 +101,7 @@ extension TMCore {
             context.worker.logger.error("t_relay: cannot resolve \(branchContext.nextHopURI)")
             return false
         }
-        let forced = branchContext.forcedSendSocket.flatMap(ListenAddressText.parse)
+        let forced = branchContext.forcedListenAddress
         guard let local = services.sendPath.localAddress(toward: target, from: forced) else {
             context.worker.logger.error("t_relay: no socket to send to \(target)")
             return false
@@ -212,18 +212,5 @@ extension TMCore {
         context.xavps = t.xavps
         context[TMKeys.state] = TMRouteState(transaction: t, branch: nil, replyCode: 0, reply: nil)
         return context
-    }
-}
-
-/// `proto:host:port` (force_send_socket, `$fs`) as a listen address.
-enum ListenAddressText {
-    static func parse(_ text: String) -> ListenAddress? {
-        let parts = text.split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let proto = TransportProtocol(name: String(parts[0])) else { return nil }
-        let rest = String(parts[1])
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) else { return nil }
-        var host = String(rest[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return ListenAddress(proto: proto, host: host, port: port)
     }
 }

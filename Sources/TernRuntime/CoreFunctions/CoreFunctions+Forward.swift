@@ -62,8 +62,7 @@ extension CoreFunctions {
                     ctx.logFunctionError(name, "cannot resolve \(destination.host ?? ctx.nextHopURI)", at: at)
                     return -1
                 }
-                let forced = ctx.forcedSendSocket.flatMap(ForcedSendSocket.init(parsing:))
-                    .map { ListenAddress(proto: $0.proto, host: $0.host, port: $0.port) }
+                let forced = ctx.forcedListenAddress
                 let bytes = Array(message.bytes[message.messageStart ..< message.bodyRange.upperBound])
                 guard services.sendPath.send(bytes, to: resolved, from: forced) else {
                     ctx.logFunctionError(name, "sending to \(resolved) failed", at: at)

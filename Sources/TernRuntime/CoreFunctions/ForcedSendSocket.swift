@@ -1,4 +1,5 @@
 import SIPCore
+import SIPTransport
 import TernScript
 
 /// The argument of `force_send_socket([proto:]host[:port])`, written back as the
@@ -21,5 +22,14 @@ struct ForcedSendSocket: Equatable, CustomStringConvertible {
     /// `udp:127.0.0.1:5060`, `tcp:[2001:db8::1]:5061`.
     var description: String {
         proto.lowercaseName + ":" + (host.contains(":") ? "[" + host + "]" : host) + ":" + String(port)
+    }
+}
+
+extension ScriptContext {
+    /// The socket `force_send_socket()` / `$fs` chose, as the listener to send from; nil
+    /// when none was forced (or the text is not `proto:host:port`).
+    public var forcedListenAddress: ListenAddress? {
+        forcedSendSocket.flatMap(ForcedSendSocket.init(parsing:))
+            .map { ListenAddress(proto: $0.proto, host: $0.host, port: $0.port) }
     }
 }

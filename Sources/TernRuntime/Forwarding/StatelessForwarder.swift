@@ -39,8 +39,7 @@ public enum StatelessForwarder {
         guard let target = resolve(nextHop, destination, services.resolver) else {
             return .failure(.unresolvable(destination.host ?? nextHop))
         }
-        let forced = context.forcedSendSocket.flatMap(ForcedSendSocket.init(parsing:))
-            .map { ListenAddress(proto: $0.proto, host: $0.host, port: $0.port) }
+        let forced = context.forcedListenAddress
         guard let local = services.sendPath.localAddress(toward: target, from: forced) else {
             return .failure(.noSocket(target))
         }
