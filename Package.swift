@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Debian's MariaDB C client (system library), for mysql:// URLs.
         .systemLibrary(name: "CMariaDB", providers: [.apt(["libmariadb-dev"])]),
+        // Debian's OpenSSL libcrypto: MD5 and SHA-256 with inline contexts for digest auth.
+        .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
         // db_url → connection pools (SQLite, PostgreSQL, MySQL); Kamailio's table schemas.
         .target(
             name: "TernStorage",
@@ -92,7 +94,7 @@ let package = Package(
         .target(
             name: "TernModules",
             dependencies: [
-                "SIPCore", "SIPTransaction", "TernScript", "TernRuntime", "TernStorage", "TernRPC",
+                "SIPCore", "SIPTransaction", "TernScript", "TernRuntime", "TernStorage", "TernRPC", "CLibCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -128,7 +130,8 @@ let package = Package(
         // auth and auth_db: digest vectors, nonces with an injected clock, replay, the subscriber table.
         .testTarget(
             name: "TernAuthTests",
-            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "TernStorage", "TernTestSupport"]
+            dependencies: ["TernModules", "TernRuntime", "TernScript", "SIPCore", "TernStorage", "TernTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         // usrloc and registrar: REGISTER handling, lookup, expiry, RPCs and the database modes, in process.
@@ -182,3 +185,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Release builds of Tern's own code: the hot path crosses module boundaries (SIPCore → TernScript →
+// TernRuntime → TernModules) on every message, so generic code and small functions are made
+// available for specialisation and inlining across modules; and the dynamic exclusivity checks,
+// a runtime call on each class-property access, are left to debug builds, where every test
+// still runs with them.
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    ]
+}

@@ -5,8 +5,9 @@ set -euo pipefail
 
 packages=(sip-tester)   # SIPp drives the integration tests
 # TernStorage: SQLite and MariaDB client libraries to build against; PostgreSQL and MariaDB
-# servers for the storage tests (each test starts its own on loopback in a temporary directory).
-packages+=(libsqlite3-dev libmariadb-dev postgresql mariadb-server)
+# servers for the storage tests (each test starts its own on loopback in a temporary directory);
+# OpenSSL's libcrypto for digest authentication's MD5 and SHA-256.
+packages+=(libsqlite3-dev libmariadb-dev libssl-dev postgresql mariadb-server)
 # The exec examples' notifier (examples/exec-missed-call.sh) reads the subscriber table with sqlite3.
 packages+=(sqlite3)
 extra=("$@")            # callers (e.g. the bench targets) may ask for more

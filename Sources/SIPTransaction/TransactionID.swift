@@ -68,12 +68,27 @@ public struct TransactionBranchID: Hashable, Sendable, CustomStringConvertible {
     /// pass slices of received bytes, and unspecialised this cost thousands of instructions.
     @inlinable
     public init?<Bytes: Collection>(branchValue bytes: Bytes) where Bytes.Element == UInt8 {
-        let cookie = "z9hG4bK".utf8
-        guard bytes.count > cookie.count + 5, bytes.starts(with: cookie) else { return nil }
-        var fields: [UInt64] = [0, 0, 0]
+        let decoded = bytes.withContiguousStorageIfAvailable { Self.decode($0) }
+            ?? Array(bytes).withUnsafeBufferPointer { Self.decode($0) }
+        guard let decoded else { return nil }
+        self = decoded
+    }
+
+    /// `z9hG4bK` + hash index (hex) + "." + label (hex) + "." + branch (decimal), over the
+    /// bytes themselves (three fields in locals: no allocation per reply matched).
+    @inlinable
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> TransactionBranchID? {
+        let cookie: StaticString = "z9hG4bK"
+        let cookieLength = cookie.utf8CodeUnitCount
+        guard bytes.count > cookieLength + 5 else { return nil }
+        for i in 0 ..< cookieLength where bytes[i] != cookie.utf8Start[i] { return nil }
+        var hash: UInt64 = 0
+        var label: UInt64 = 0
+        var index: UInt64 = 0
         var field = 0
         var digits = 0
-        for byte in bytes.dropFirst(cookie.count) {
+        for i in cookieLength ..< bytes.count {
+            let byte = bytes[i]
             if byte == UInt8(ascii: ".") {
                 guard digits > 0, field < 2 else { return nil }
                 field += 1
@@ -88,10 +103,14 @@ public struct TransactionBranchID: Hashable, Sendable, CustomStringConvertible {
             }
             digits += 1
             guard digits <= 8 else { return nil }
-            fields[field] = fields[field] * (field < 2 ? 16 : 10) + value
+            switch field {
+            case 0: hash = hash * 16 + value
+            case 1: label = label * 16 + value
+            default: index = index * 10 + value
+            }
         }
-        guard field == 2, digits > 0, fields[2] < 1 << 16 else { return nil }
-        self.init(transaction: TransactionID(hashIndex: UInt32(fields[0]), label: UInt32(fields[1])),
-                  branch: Int(fields[2]))
+        guard field == 2, digits > 0, index < 1 << 16 else { return nil }
+        return TransactionBranchID(transaction: TransactionID(hashIndex: UInt32(hash), label: UInt32(label)),
+                                   branch: Int(index))
     }
 }

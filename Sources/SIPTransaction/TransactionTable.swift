@@ -13,8 +13,10 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
     // for their transaction type instead of generic metadata lookups on every message.
     public struct Bucket {
         public let hashIndex: UInt32
-        @usableFromInline var entries: [UInt32: Transaction] = [:]
-        @usableFromInline var order: [UInt32] = []
+        // Oldest first. A bucket holds a handful of transactions: a scan of their labels
+        // costs less than hashing into a dictionary, and the arrays keep their storage.
+        @usableFromInline var labels: [UInt32] = []
+        @usableFromInline var transactions: [Transaction] = []
         @usableFromInline var nextLabel: UInt32
 
         @inlinable
@@ -27,35 +29,36 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
         @inlinable
         public mutating func insert(_ make: (TransactionID) -> Transaction) -> Transaction {
             var label = nextLabel
-            while entries[label] != nil { label &+= 1 }
+            while labels.contains(label) { label &+= 1 }
             nextLabel = label &+ 1
             let id = TransactionID(hashIndex: hashIndex, label: label)
             let transaction = make(id)
-            entries[label] = transaction
-            order.append(label)
+            labels.append(label)
+            transactions.append(transaction)
             return transaction
         }
 
         @inlinable
-        public func lookup(label: UInt32) -> Transaction? { entries[label] }
+        public func lookup(label: UInt32) -> Transaction? {
+            guard let i = labels.firstIndex(of: label) else { return nil }
+            return transactions[i]
+        }
 
         /// The first transaction, oldest first, that satisfies `predicate`.
         @inlinable
         public func first(where predicate: (Transaction) -> Bool) -> Transaction? {
-            for label in order {
-                if let t = entries[label], predicate(t) { return t }
-            }
+            for t in transactions where predicate(t) { return t }
             return nil
         }
 
         @inlinable @discardableResult
         public mutating func remove(label: UInt32) -> Transaction? {
-            guard let t = entries.removeValue(forKey: label) else { return nil }
-            if let i = order.firstIndex(of: label) { order.remove(at: i) }
-            return t
+            guard let i = labels.firstIndex(of: label) else { return nil }
+            labels.remove(at: i)
+            return transactions.remove(at: i)
         }
 
-        public var count: Int { entries.count }
+        public var count: Int { labels.count }
     }
 
     @usableFromInline
@@ -113,7 +116,7 @@ public final class TransactionTable<Transaction: AnyObject>: @unchecked Sendable
     /// Every transaction, bucket by bucket (for management listings and shutdown).
     public func forEach(_ body: (Transaction) -> Void) {
         for slot in slots {
-            let items = slot.lock.withLock { slot.bucket.order.compactMap { slot.bucket.entries[$0] } }
+            let items = slot.lock.withLock { slot.bucket.transactions }
             items.forEach(body)
         }
     }

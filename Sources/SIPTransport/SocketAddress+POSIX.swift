@@ -54,8 +54,8 @@ enum POSIXAddress {
 
     /// The numeric text and port of a received peer address.
     static func text(of storage: inout sockaddr_storage) -> SocketAddressText {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         if Int32(storage.ss_family) == AF_INET6 {
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
             return withUnsafePointer(to: &storage) { raw in
                 raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
                     var addr = sin6.pointee.sin6_addr
@@ -66,10 +66,36 @@ enum POSIXAddress {
         }
         return withUnsafePointer(to: &storage) { raw in
             raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-                var addr = sin.pointee.sin_addr
-                inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
-                return SocketAddressText(ip: String(cString: buffer), port: Int(UInt16(bigEndian: sin.pointee.sin_port)), isIPv6: false)
+                SocketAddressText(
+                    ip: dottedQuad(UInt32(bigEndian: sin.pointee.sin_addr.s_addr)),
+                    port: Int(UInt16(bigEndian: sin.pointee.sin_port)), isIPv6: false)
             }
+        }
+    }
+
+    /// An IPv4 address as dotted decimal, written directly: glibc's inet_ntop formats through
+    /// sprintf, which cost more than the rest of receiving a datagram when peers alternate.
+    static func dottedQuad(_ address: UInt32) -> String {
+        String(unsafeUninitializedCapacity: 15) { out in
+            var n = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int(truncatingIfNeeded: address >> UInt32(shift)) & 0xff
+                if octet >= 100 {
+                    out[n] = UInt8(ascii: "0") &+ UInt8(octet / 100)
+                    n &+= 1
+                }
+                if octet >= 10 {
+                    out[n] = UInt8(ascii: "0") &+ UInt8(octet / 10 % 10)
+                    n &+= 1
+                }
+                out[n] = UInt8(ascii: "0") &+ UInt8(octet % 10)
+                n &+= 1
+                if shift > 0 {
+                    out[n] = UInt8(ascii: ".")
+                    n &+= 1
+                }
+            }
+            return n
         }
     }
 }

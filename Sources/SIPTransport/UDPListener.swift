@@ -43,6 +43,9 @@ public final class UDPListener: @unchecked Sendable {
         var lastPeer = sockaddr_storage()
         var lastPeerLength: socklen_t = 0
         var lastPeerText: SocketAddressText?
+        // The reply channel is immutable, so the last peer's is reused too: one allocation
+        // less per datagram.
+        var lastReplyChannel: UDPReplyChannel?
         while !stopping.load(ordering: .relaxed) {
             var peer = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -60,21 +63,20 @@ public final class UDPListener: @unchecked Sendable {
             if received == 0 { continue }
             let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: buffer[0..<received]))
             let source: SocketAddressText
-            if let cached = lastPeerText, peerLength == lastPeerLength,
+            let channel: UDPReplyChannel
+            if let cached = lastPeerText, let cachedChannel = lastReplyChannel, peerLength == lastPeerLength,
                Self.sameAddressBytes(&peer, &lastPeer, length: Int(peerLength)) {
                 source = cached
+                channel = cachedChannel
             } else {
                 source = POSIXAddress.text(of: &peer)
+                channel = UDPReplyChannel(socket: socket, peer: peer, peerLength: peerLength)
                 lastPeer = peer
                 lastPeerLength = peerLength
                 lastPeerText = source
+                lastReplyChannel = channel
             }
-            let receive = ReceiveInfo(
-                proto: .udp,
-                source: source,
-                local: local,
-                reply: UDPReplyChannel(socket: socket, peer: peer, peerLength: peerLength)
-            )
+            let receive = ReceiveInfo(proto: .udp, source: source, local: local, reply: channel)
             _ = worker.handle(bytes, from: receive)
         }
     }

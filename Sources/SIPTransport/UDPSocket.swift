@@ -93,7 +93,7 @@ final class UDPSocket: @unchecked Sendable {
 /// reply leaves from the listening port as RFC 3261 §18.2.2 expects.
 final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
     private let socket: UDPSocket
-    private var peer: sockaddr_storage
+    private let peer: sockaddr_storage
     private let peerLength: socklen_t
 
     init(socket: UDPSocket, peer: sockaddr_storage, peerLength: socklen_t) {
@@ -103,7 +103,7 @@ final class UDPReplyChannel: ReplyChannel, @unchecked Sendable {
     }
 
     func send(_ bytes: [UInt8]) {
-        _ = withUnsafePointer(to: &peer) { socket.send(bytes, to: $0, length: peerLength) }
+        _ = withUnsafePointer(to: peer) { socket.send(bytes, to: $0, length: peerLength) }
     }
 
     func replacingPort(_ port: Int) -> ReplyChannel? {

@@ -12,6 +12,8 @@ final class MessageRouter: InboundWorker {
     private let services: RuntimeServices
     private let state = WorkerScriptState()
     private let limits: SIPParseLimits
+    /// Used by this worker's thread only.
+    @exclusivity(unchecked) private var scriptCache = WorkerScriptCache()
 
     init(services: RuntimeServices) {
         self.services = services
@@ -50,9 +52,9 @@ final class MessageRouter: InboundWorker {
             sendErrorReply(for: message, error: error, receive: receive)
             return true
         }
-        guard let script = services.script else { return true }
+        guard let script = scriptCache.current(services) else { return true }
         let context = ScriptContext(message: message, receive: receive, worker: state, routeType: .request)
-        _ = script.run(.request, context)
+        _ = script._withUnsafeGuaranteedRef { $0.run(.request, context) }
         return true
     }
 
@@ -90,16 +92,18 @@ final class MessageRouter: InboundWorker {
             services.core.errorReplies.increment()
             return true
         }
-        if let script = services.script, script.hasRoute(.coreReply) {
+        if let script = scriptCache.current(services),
+           script._withUnsafeGuaranteedRef({ $0.hasRoute(.coreReply) }) {
             let context = ScriptContext(message: message, receive: receive, worker: state, routeType: .coreReply)
             // `drop` in reply_route stops the reply here (Kamailio's core does the same).
-            if script.run(.coreReply, context).dropped { return true }
+            if script._withUnsafeGuaranteedRef({ $0.run(.coreReply, context) }).dropped { return true }
         }
         for consumer in services.replyConsumers where consumer.consume(message, receive, worker: state) {
             return true
         }
         // No transaction claimed it: relay it by its Via headers, as Kamailio's core does.
-        switch StatelessReplyRelay.relay(message, services: services, myself: services.script?.myself) {
+        let myself = scriptCache.current(services)?._withUnsafeGuaranteedRef { $0.myself }
+        switch StatelessReplyRelay.relay(message, services: services, myself: myself) {
         case .relayed:
             break
         case .notOurs, .noNextHop, .unresolvable, .sendFailed:

@@ -20,17 +20,26 @@ public final class RuntimeServices: @unchecked Sendable {
     public let sendPath: SendPath
     /// RFC 3263 next-hop resolution.
     public let resolver: TargetResolver
-    private let active = ManagedAtomic<ActiveScript?>(nil)
+    /// The script serving now, as an unretained pointer: loading a strong atomic reference
+    /// takes two compare-and-swaps on a line every worker shares, per load. Safe because
+    /// `installed` keeps every script ever installed alive (reloads are operator actions,
+    /// so they are few), so a pointer read just before a reload still points at a live script.
+    private let active = ManagedAtomic<UnsafeMutableRawPointer?>(nil)
+    private let installLock = Lock()
+    private var installed: [ActiveScript] = []
+    /// Bumped after each `install`: workers compare it (a plain shared read) with the script
+    /// they hold, so the shared script object is not retained by every worker per message.
+    private let installs = ManagedAtomic<Int>(0)
     /// Modules that take received replies before they are relayed statelessly (tm), in
     /// registration order. Written during configure/start only, read by every worker.
-    public private(set) var replyConsumers: [any ReplyConsumer] = []
+    @exclusivity(unchecked) public private(set) var replyConsumers: [any ReplyConsumer] = []
     /// The management commands (core, modules' `rpcCommands`) every RPC transport serves.
     public let rpc = RPCRegistry()
     /// The server's threads and their roles (`ps`, `core.ps`).
     public let processes = ProcessTable()
     /// Modules answering HTTP on the SIP stream ports (jsonrpcs, xhttp), in registration
     /// order. Written during configure/start only, read by every worker.
-    public private(set) var httpHandlers: [any HTTPRequestHandler] = []
+    @exclusivity(unchecked) public private(set) var httpHandlers: [any HTTPRequestHandler] = []
 
     public init(settings: CoreSettings, logger: Logger, statistics: StatisticsRegistry = StatisticsRegistry()) {
         self.settings = settings
@@ -45,14 +54,21 @@ public final class RuntimeServices: @unchecked Sendable {
     /// The routing script serving new messages now (a reload replaces it). Modules that run
     /// routes later — failure, reply, branch and event routes, continued transactions —
     /// take it from here at that moment.
-    public var script: CompiledScript? { active.load(ordering: .acquiring)?.script }
+    public var script: CompiledScript? { activeScript?.script }
 
     /// The script and its reload generation, as one value.
-    public var activeScript: ActiveScript? { active.load(ordering: .acquiring) }
+    public var activeScript: ActiveScript? {
+        active.load(ordering: .acquiring).map { Unmanaged<ActiveScript>.fromOpaque($0).takeUnretainedValue() }
+    }
 
     func install(_ script: ActiveScript) {
-        active.store(script, ordering: .releasing)
+        installLock.withLock { installed.append(script) }
+        active.store(Unmanaged.passUnretained(script).toOpaque(), ordering: .releasing)
+        installs.wrappingIncrement(ordering: .releasing)
     }
+
+    /// Changes whenever another script is installed (see `WorkerScriptCache`).
+    var installCount: Int { installs.load(ordering: .acquiring) }
 
     /// Called from a module's `configure` or `start`: the consumer sees every valid reply
     /// after the core `reply_route` ran and before stateless relaying.

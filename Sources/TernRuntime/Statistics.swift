@@ -41,7 +41,7 @@ public final class StatCounter: @unchecked Sendable {
     /// Threads' control blocks sit a stack apart (a multiple of a page), so page-number bits
     /// of `pthread_self()` tell concurrent threads apart without any thread-local lookup.
     /// Two threads sharing a shard stay correct, only slower.
-    @inline(__always) private static var threadShard: Int {
+    @inline(__always) fileprivate static var threadShard: Int {
         #if canImport(Glibc)
         let id = UInt(pthread_self())
         #else
@@ -51,8 +51,21 @@ public final class StatCounter: @unchecked Sendable {
     }
 
     @inline(__always) public func increment(by amount: Int = 1) {
-        shard(Self.threadShard).wrappingIncrement(by: amount, ordering: .relaxed)
+        // The shards' address is read before pthread_self(), an opaque call: the caller's
+        // reference is then no longer needed across it, so the optimiser drops the retain and
+        // release it would otherwise put around it (on a counter every worker shares).
+        Self.increment(shards, by: amount)
     }
+
+    @inline(__always) fileprivate static func increment(_ base: UnsafeMutableRawPointer, by amount: Int) {
+        let index = threadShard
+        UnsafeAtomic<Int>(at: (base + index * shardStride)
+            .assumingMemoryBound(to: UnsafeAtomic<Int>.Storage.self))
+            .wrappingIncrement(by: amount, ordering: .relaxed)
+    }
+
+    /// This counter's storage as a plain value (see StatCounterHandle).
+    public var handle: StatCounterHandle { StatCounterHandle(shards: shards) }
     public var current: Int {
         var total = 0
         for index in 0..<Self.shardCount {
@@ -64,6 +77,18 @@ public final class StatCounter: @unchecked Sendable {
         for index in 0..<Self.shardCount {
             shard(index).store(0, ordering: .relaxed)
         }
+    }
+}
+
+/// A counter's storage without the object, for tables of counters on a hot path: copying
+/// or loading it retains nothing (loading a StatCounter out of an array retains the object
+/// all workers share). Valid while its counter lives; the registry keeps every counter for
+/// the server's lifetime.
+public struct StatCounterHandle: @unchecked Sendable {
+    fileprivate let shards: UnsafeMutableRawPointer
+
+    @inline(__always) public func increment(by amount: Int = 1) {
+        StatCounter.increment(shards, by: amount)
     }
 }
 

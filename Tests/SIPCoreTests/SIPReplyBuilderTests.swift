@@ -123,6 +123,36 @@ struct SIPReplyBuilderTests {
         #expect(parsed.string(parsed.reasonRange) == "No  X-Evil: 1")
     }
 
+    @Test func tagGivenAsBytesMatchesTagGivenAsText() throws {
+        let m = try SIPMessage.parse(request)
+        let fromText = SIPReplyBuilder.build(
+            for: m, code: 486, reason: "Busy Here", toTag: "abc123", receivedFrom: source, serverHeader: "Server: Tern 0.1")
+        let fromBytes = Array("abc123".utf8).withUnsafeBufferPointer { tag in
+            SIPReplyBuilder.build(
+                for: m, code: 486, reason: "Busy Here", toTagBytes: tag, receivedFrom: source, serverHeader: "Server: Tern 0.1")
+        }
+        #expect(text(fromBytes) == text(fromText))
+        #expect(text(fromText).contains("\r\nTo: Bob <sip:bob@biloxi.com>;tag=abc123\r\n"))
+    }
+
+    @Test func repliesLongerThanTheirFirstBufferAreWholeAndSanitized() throws {
+        // Reason, Server line and extra headers far beyond the first buffer: the reply moves
+        // to a larger one without losing or reordering a byte; long texts are still cleaned.
+        let m = try SIPMessage.parse(request)
+        let reason = String(repeating: "Busy ", count: 300) + "\nX-Evil: 1"
+        let extra = Array((0..<40).map { "X-Extra-\($0): " + String(repeating: "v", count: 40) + "\r\n" }.joined().utf8)
+        let reply = SIPReplyBuilder.build(
+            for: m, code: 486, reason: reason, toTag: "abc123", receivedFrom: source,
+            extraHeaders: extra, serverHeader: "Server: " + String(repeating: "s", count: 600))
+        let parsed = try SIPMessage.parse(reply)
+        try parsed.validate()
+        #expect(parsed.string(parsed.reasonRange) == String(repeating: "Busy ", count: 300) + " X-Evil: 1")
+        #expect(parsed.headers(named: "X-Evil").isEmpty)
+        #expect(parsed.headers(named: "X-Extra-39").count == 1)
+        #expect(text(reply).contains("\r\nServer: " + String(repeating: "s", count: 600) + "\r\nContent-Length: 0\r\n\r\n"))
+        #expect(text(reply).hasPrefix("SIP/2.0 486 Busy Busy "))
+    }
+
     @Test func brokenRequestsGetRawLines() throws {
         // validate() fails (CSeq method mismatch) but the lines a reply needs are there.
         let broken = crlf("""

@@ -64,4 +64,18 @@ struct RequestMatchKeyTests {
         let text = "INVITE sip:b@x SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\n\r\n"
         #expect(RequestMatchKey(try SIPMessage.parse(Array(text.utf8))) == nil)
     }
+
+    @Test("the parts a key keeps read back as written (sent-by host lowercased); Call-ID and CSeq decide sameCallAndSequence")
+    func partsAndCallSequence() throws {
+        let invite = try #require(RequestMatchKey(request("INVITE", branch: "z9hG4bKabc", via: "Host.Example:5070")))
+        #expect(invite.branch == Array("z9hG4bKabc".utf8))
+        #expect(invite.sentBy == Array("host.example:5070".utf8))
+        #expect(invite.callID == Array("call-1".utf8))
+        // A 2xx's ACK: another branch, same Call-ID and CSeq number.
+        let ack = try #require(RequestMatchKey(request("ACK", branch: "z9hG4bKother", cseqMethod: "ACK")))
+        #expect(ack.sameCallAndSequence(as: invite))
+        #expect(!ack.isACK(for: invite))
+        #expect(try !#require(RequestMatchKey(request("ACK", branch: "z9hG4bKother", callID: "call-2"))).sameCallAndSequence(as: invite))
+        #expect(try !#require(RequestMatchKey(request("ACK", branch: "z9hG4bKother", cseq: 8))).sameCallAndSequence(as: invite))
+    }
 }

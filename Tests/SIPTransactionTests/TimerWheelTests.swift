@@ -54,4 +54,44 @@ struct TimerWheelTests {
         do { let r = wheel.advance(to: 105); #expect(r == []) }
         do { let r = wheel.advance(to: 110); #expect(r == [7]) }
     }
+
+    @Test("a handle of a fired or cancelled timer never cancels the timer that reuses its entry")
+    func staleHandles() {
+        var wheel = TimerWheel<Int>(resolution: 10, slotCount: 8, startingAt: 0)
+        let fired = wheel.schedule(1, at: 10)
+        do { let r = wheel.advance(to: 10); #expect(r == [1]) }
+        let cancelled = wheel.schedule(2, at: 30)
+        do { let r = wheel.cancel(cancelled); #expect(r) }
+        // Both entries are free now; the next timers take them over.
+        wheel.schedule(3, at: 40)
+        wheel.schedule(4, at: 40)
+        do { let r = wheel.cancel(fired); #expect(!r) }
+        do { let r = wheel.cancel(cancelled); #expect(!r) }
+        #expect(wheel.count == 2)
+        do { let r = wheel.advance(to: 40); #expect(r == [3, 4]) }
+        #expect(wheel.count == 0)
+    }
+
+    @Test("cancelling from the middle, head and tail of a slot keeps the others")
+    func cancelWithinASlot() {
+        var wheel = TimerWheel<Int>(resolution: 10, slotCount: 4, startingAt: 0)
+        let handles = (0 ..< 5).map { wheel.schedule($0, at: 20) }
+        wheel.cancel(handles[2])
+        wheel.cancel(handles[4])
+        wheel.cancel(handles[0])
+        do { let r = wheel.advance(to: 20); #expect(r == [1, 3]) }
+    }
+
+    @Test("the next due tick is found within the look-ahead, nil beyond it")
+    func nextDue() {
+        var wheel = TimerWheel<Int>(resolution: 10, slotCount: 16, startingAt: 0)
+        #expect(wheel.nextDueTime(within: 100) == nil)
+        wheel.schedule(1, at: 35)
+        #expect(wheel.nextDueTime(within: 100) == 40)
+        #expect(wheel.nextDueTime(within: 2) == nil)
+        // One turn later in the same slot: not due at the first pass.
+        wheel.schedule(2, at: 35 + 160)
+        _ = wheel.advance(to: 40)
+        #expect(wheel.nextDueTime(within: 16) == 200)
+    }
 }

@@ -55,6 +55,23 @@ import Testing
         #expect(tracker.check(index: old, nc: 1) == .outOfRange)
     }
 
+    @Test func aNonceWhoseSlotWasReusedIsStillCheckedByItsHMAC() {
+        let authority = NonceAuthority(secret: Array("ring".utf8), lifetime: 300, maxDrift: 3)
+        let first = authority.make(now: 1_000_000, index: 5)
+        let later = authority.make(now: 1_000_001, index: 5 + UInt32(IssuedNonceRing.capacity))
+        #expect(authority.verify(first[...], now: 1_000_002) == .valid(index: 5))
+        #expect(authority.verify(later[...], now: 1_000_002) == .valid(index: 5 + UInt32(IssuedNonceRing.capacity)))
+        var tampered = first
+        tampered[39] = tampered[39] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(authority.verify(tampered[...], now: 1_000_002) == .invalid)
+    }
+
+    @Test func anAllZeroNonceMatchesNoEmptySlot() {
+        // 40 'A's decode to 30 zero bytes: index 0, whose slot was never filled.
+        let zero = Array(repeating: UInt8(ascii: "A"), count: NonceAuthority.encodedLength)
+        #expect(authority.verify(zero[...], now: 1_000_000) == .invalid)
+    }
+
     @Test func base64RoundTrip() {
         let bytes: [UInt8] = (0..<30).map { UInt8($0 * 7 & 0xff) }
         let text = Base64Bytes.encode(bytes)

@@ -41,6 +41,18 @@ import Testing
         #expect(counter.current == threadCount * perThread + 5)
     }
 
+    @Test func handlesCountIntoTheirCounter() {
+        let counter = StatCounter(group: "sl", name: "200_replies")
+        let handle = counter.handle
+        handle.increment()
+        handle.increment(by: 4)
+        counter.increment()
+        #expect(counter.current == 6)
+        counter.reset()
+        handle.increment()
+        #expect(counter.current == 1)
+    }
+
     @Test func resetClearsEveryShardAndNegativeAmountsSubtract() {
         let counter = StatCounter(group: "core", name: "drop_requests")
         counter.increment(by: 7)

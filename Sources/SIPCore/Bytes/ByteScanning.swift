@@ -162,6 +162,32 @@ enum Scan {
         return i
     }
 
+    /// True when the bytes hold a CR or an LF; eight bytes at a time.
+    @inline(__always)
+    static func containsLineBreak(_ p: ByteBuffer) -> Bool {
+        let end = p.count
+        var i = 0
+        #if _endian(little)
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i &+ 8 <= end {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let lf = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                let cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
+                let found = ((lf &- 0x0101_0101_0101_0101) & ~lf | (cr &- 0x0101_0101_0101_0101) & ~cr)
+                    & 0x8080_8080_8080_8080
+                if found != 0 { return true }
+                i &+= 8
+            }
+        }
+        #endif
+        while i < end {
+            if p[i] == ASCII.cr || p[i] == ASCII.lf { return true }
+            i &+= 1
+        }
+        return false
+    }
+
     /// Offset of the first `byte` in `p[start..<end]`, or nil; eight bytes at a time.
     @inline(__always)
     static func find(_ p: ByteBuffer, _ byte: UInt8, _ start: Int, _ end: Int) -> Int? {

@@ -165,10 +165,12 @@ extension SIPMessage {
 
     /// Credentials of the first Authorization (or Proxy-Authorization) line, if any.
     public func credentials(_ name: HeaderName = .authorization) throws(SIPParseError) -> DigestCredentials? {
-        if let cachedCredentials, cachedCredentials.name == name { return cachedCredentials.value }
+        // Name and value kept apart: binding a cached (name, value) tuple copied it whole.
+        if cachedCredentialsName == name { return cachedCredentials }
         guard let field = firstHeader(name) else { return nil }
         let value = try DigestCredentials.parse(bytes, field.valueRange, header: name)
-        cachedCredentials = (name, value)
+        cachedCredentialsName = name
+        cachedCredentials = value
         return value
     }
 }

@@ -23,7 +23,8 @@ public final class SIPMessage {
     /// Reason phrase of a response (may be empty); empty for requests.
     public let reasonRange: Range<Int>
     /// Header lines in order; a comma-joined line is one field (see `vias()`, `contacts()`).
-    @exclusivity(unchecked) public private(set) var headers: [SIPHeaderField]
+    /// A constant, so reading it (every `firstHeader`) borrows the array instead of retaining it.
+    public let headers: [SIPHeaderField]
     /// Offset just past the empty line ending the header section.
     public let headerSectionEnd: Int
     public let bodyRange: Range<Int>
@@ -45,7 +46,8 @@ public final class SIPMessage {
     @exclusivity(unchecked) var cachedContacts: ContactList?
     /// The first Authorization or Proxy-Authorization parsed ($au and the auth functions read
     /// the same header several times per request).
-    @exclusivity(unchecked) var cachedCredentials: (name: HeaderName, value: DigestCredentials?)?
+    @exclusivity(unchecked) var cachedCredentialsName: HeaderName?
+    @exclusivity(unchecked) var cachedCredentials: DigestCredentials?
 
     init(
         bytes: [UInt8], kind: MessageKind, method: SIPMethod, methodRange: Range<Int>,
@@ -81,8 +83,10 @@ public final class SIPMessage {
     public var body: ArraySlice<UInt8> { bytes[bodyRange] }
 
     public func firstHeader(_ name: HeaderName) -> SIPHeaderField? {
-        for field in headers where field.name == name { return field }
-        return nil
+        headers.withUnsafeBufferPointer { fields in
+            for field in fields where field.name == name { return field }
+            return nil
+        }
     }
 
     public func headers(_ name: HeaderName) -> [SIPHeaderField] {

@@ -2,15 +2,35 @@
 // each to an Array costs a generic sequence copy; here each piece is one bounds check and a
 // memcpy into a buffer that grows by doubling, copied into the Array once at the end.
 
-/// Used as one local value (never copied): `finish()` frees the buffer.
+/// Used as one local value (never copied): `finish()` frees the buffer it allocated.
 struct ReplyBytes {
+    /// What a reply builder may take on the stack (`init(storage:)`); larger replies start
+    /// on the heap.
+    static let stackCapacity = 1024
+
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
+    /// False while writing into the caller's storage, which is not ours to free.
+    private var ownsBase: Bool
 
     init(capacity: Int) {
         self.capacity = Swift.max(capacity, 64)
         base = .allocate(capacity: self.capacity)
+        ownsBase = true
+    }
+
+    /// Writes into `storage` (typically a stack buffer) until it is full, then moves to the heap.
+    init(storage: UnsafeMutableBufferPointer<UInt8>) {
+        if let start = storage.baseAddress, storage.count > 0 {
+            base = start
+            capacity = storage.count
+            ownsBase = false
+        } else {
+            capacity = 64
+            base = .allocate(capacity: capacity)
+            ownsBase = true
+        }
     }
 
     @inline(__always)
@@ -24,10 +44,11 @@ struct ReplyBytes {
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         if capacity > 0 {
             moved.update(from: base, count: count)
-            base.deallocate()
+            if ownsBase { base.deallocate() }
         }
         base = moved
         capacity = grown
+        ownsBase = true
     }
 
     @inline(__always)
@@ -63,8 +84,11 @@ struct ReplyBytes {
 
     /// The bytes written, as the Array the send path takes; the buffer is freed.
     mutating func finish() -> [UInt8] {
+        // Not Array(unsafeUninitializedCapacity:): unspecialised, it looks up the storage
+        // class's generic metadata on every call.
         let bytes = Array(UnsafeBufferPointer(start: base, count: count))
-        base.deallocate()
+        if ownsBase { base.deallocate() }
+        ownsBase = false
         capacity = 0
         count = 0
         return bytes

@@ -10,9 +10,41 @@ public enum SIPReplyBuilder {
         for request: SIPMessage, code: Int, reason: String, toTag: String?, receivedFrom source: SocketAddressText,
         extraHeaders: [UInt8] = [], serverHeader: String?, body: [UInt8] = [], contentType: String? = nil
     ) -> [UInt8] {
+        guard var toTag else {
+            return build(for: request, code: code, reason: reason, toTagBytes: nil, receivedFrom: source,
+                         extraHeaders: extraHeaders, serverHeader: serverHeader, body: body, contentType: contentType)
+        }
+        return toTag.withUTF8 { tag in
+            build(for: request, code: code, reason: reason, toTagBytes: tag, receivedFrom: source,
+                  extraHeaders: extraHeaders, serverHeader: serverHeader, body: body, contentType: contentType)
+        }
+    }
+
+    /// The same with the To-tag given as bytes (the local tag generator writes it on the stack).
+    public static func build(
+        for request: SIPMessage, code: Int, reason: String, toTagBytes toTag: UnsafeBufferPointer<UInt8>?,
+        receivedFrom source: SocketAddressText, extraHeaders: [UInt8] = [], serverHeader: String?,
+        body: [UInt8] = [], contentType: String? = nil
+    ) -> [UInt8] {
+        // Room for the status line, received/rport, To-tag and Server line.
+        let estimate = request.headerSectionEnd &- request.messageStart &+ 256 &+ extraHeaders.count &+ body.count
+        guard estimate <= ReplyBytes.stackCapacity else {
+            var out = ReplyBytes(capacity: estimate)
+            return build(into: &out, request, code, reason, toTag, source, extraHeaders, serverHeader, body, contentType)
+        }
+        // An ordinary reply is written in a buffer on the stack and copied once into the Array.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ReplyBytes.stackCapacity) { storage in
+            var out = ReplyBytes(storage: storage)
+            return build(into: &out, request, code, reason, toTag, source, extraHeaders, serverHeader, body, contentType)
+        }
+    }
+
+    private static func build(
+        into out: inout ReplyBytes, _ request: SIPMessage, _ code: Int, _ reason: String,
+        _ toTag: UnsafeBufferPointer<UInt8>?, _ source: SocketAddressText, _ extraHeaders: [UInt8],
+        _ serverHeader: String?, _ body: [UInt8], _ contentType: String?
+    ) -> [UInt8] {
         let bytes = request.bytes
-        // Room for the status line, received/rport, To-tag and Server line: one allocation.
-        var out = ReplyBytes(capacity: request.headerSectionEnd &- request.messageStart &+ 256 &+ extraHeaders.count &+ body.count)
         appendStatusLine(&out, code, reason)
         let topVia = try? request.topVia()
         bytes.withUnsafeBufferPointer { p in
@@ -71,7 +103,11 @@ public enum SIPReplyBuilder {
                 if code > 100, let toTag, let parsed = try? NameAddr.parse(p, t, header: .to), parsed.tag == nil {
                     addTag = toTag
                 }
-                appendTo(&out, p, t, addTag: addTag, unfold: true)
+                if var addTag {
+                    addTag.withUTF8 { appendTo(&out, p, t, addTag: $0, unfold: true) }
+                } else {
+                    appendTo(&out, p, t, addTag: nil, unfold: true)
+                }
             }
             if let c = lines.callID { appendLine(&out, "Call-ID: ", p, c, unfold: true) }
             if let c = lines.cseq { appendLine(&out, "CSeq: ", p, c, unfold: true) }
@@ -122,7 +158,7 @@ public enum SIPReplyBuilder {
         }
         func emitReceivedReplacement(_ r: Range<Int>) {
             appendBytes(&out, p, cursor ..< r.lowerBound)
-            append(&out, source.ip)
+            appendText(&out, source.ip)
             cursor = r.upperBound
         }
         if let r = receivedRange, rportAt >= 0, r.lowerBound < rportAt {
@@ -136,7 +172,7 @@ public enum SIPReplyBuilder {
         appendBytes(&out, p, cursor ..< elementEnd)
         if needsReceived && via.received == nil {
             append(&out, ";received=")
-            append(&out, source.ip)
+            appendText(&out, source.ip)
         }
         appendBytes(&out, p, elementEnd ..< value.upperBound)
     }
@@ -148,7 +184,9 @@ public enum SIPReplyBuilder {
         return ipText.withUTF8 { q in Scan.equalsIgnoringCase(p, host, q, 0 ..< q.count) }
     }
 
-    private static func appendTo(_ out: inout ReplyBytes, _ p: ByteBuffer, _ value: Range<Int>, addTag: String?, unfold: Bool) {
+    private static func appendTo(
+        _ out: inout ReplyBytes, _ p: ByteBuffer, _ value: Range<Int>, addTag: UnsafeBufferPointer<UInt8>?, unfold: Bool
+    ) {
         append(&out, "To: ")
         if unfold { appendUnfolded(&out, p, value) } else { appendBytes(&out, p, value) }
         if let addTag {
@@ -191,15 +229,22 @@ public enum SIPReplyBuilder {
 
     /// Text from the caller must not smuggle line breaks into the reply.
     private static func appendSanitized(_ out: inout ReplyBytes, _ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            // Reasons and header texts almost never hold CR/LF: copy them in one go.
-            guard bytes.contains(where: { $0 == ASCII.cr || $0 == ASCII.lf }) else {
-                out.append(bytes)
-                return
-            }
-            for b in bytes { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
+        // Native strings are read in place; only a bridged one is copied first.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendSanitized(&out, $0) }
+        if done == nil {
+            var copy = text
+            copy.withUTF8 { appendSanitized(&out, $0) }
         }
+    }
+
+    @inline(__always)
+    private static func appendSanitized(_ out: inout ReplyBytes, _ bytes: UnsafeBufferPointer<UInt8>) {
+        // Reasons and header texts almost never hold CR/LF: copy them in one go.
+        guard Scan.containsLineBreak(bytes) else {
+            out.append(bytes)
+            return
+        }
+        for b in bytes { out.append(b == ASCII.cr || b == ASCII.lf ? ASCII.space : b) }
     }
 
     /// A range of the request's bytes, copied as one block.
@@ -208,15 +253,30 @@ public enum SIPReplyBuilder {
         out.append(UnsafeBufferPointer(rebasing: p[range]))
     }
 
+    // Literals must reach the StaticString overload: given a String overload of the same
+    // name, a literal becomes a String and each piece costs a conversion and a retain.
+    @inline(__always)
     private static func append(_ out: inout ReplyBytes, _ s: StaticString) {
         out.append(s)
     }
 
-    private static func append(_ out: inout ReplyBytes, _ s: String) {
+    @inline(__always)
+    private static func appendText(_ out: inout ReplyBytes, _ s: String) {
         out.append(s)
     }
 
     static func appendDecimal(_ out: inout ReplyBytes, _ value: Int) {
+        // The common cases, written directly: a status code and an empty body's length.
+        if value >= 0 && value < 10 {
+            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        if value >= 100 && value < 1000 {
+            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value / 100))
+            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value / 10 % 10))
+            out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: value % 10))
+            return
+        }
         var v = value
         if v < 0 {
             out.append(ASCII.minus)

@@ -6,6 +6,8 @@ import TernScript
 struct AuthorizedCredentials: Sendable, Equatable {
     /// The digest `username` as sent (`alice` or `alice@example.com`).
     var username: String
+    /// Which header of the request held them (consume_credentials removes it).
+    var headerIndex: Int? = nil
 
     /// The user part of the username: what is_user() compares.
     var user: Substring {

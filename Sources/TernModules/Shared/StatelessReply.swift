@@ -13,18 +13,28 @@ enum StatelessReply {
         let request = context.message
         guard request.kind == .request, !request.methodIs(.ack) else { return false }
         var extra = context.replyHeaders
-        if (180...299).contains(code) {
-            // The UAC learns the route set from Record-Route in 18x/2xx (RFC 3261 §12.1.1).
+        // The UAC learns the route set from Record-Route in 18x/2xx (RFC 3261 §12.1.1).
+        if (180...299).contains(code), request.firstHeader(.recordRoute) != nil {
             for field in request.headers where field.name == .recordRoute {
                 extra += request.bytes[field.nameRange.lowerBound ..< field.valueRange.upperBound]
                 extra += [13, 10]
             }
         }
-        let bytes = SIPReplyBuilder.build(
-            for: request, code: code, reason: reason,
-            toTag: code > 100 ? services.localTags.tag(for: request) : nil,
-            receivedFrom: context.receive.source, extraHeaders: extra,
-            serverHeader: services.settings.serverHeader)
+        let bytes: [UInt8]
+        if code > 100 {
+            // The tag is written on the stack and copied straight into the reply.
+            bytes = services.localTags.withTag(for: request) { tag in
+                SIPReplyBuilder.build(
+                    for: request, code: code, reason: reason, toTagBytes: tag,
+                    receivedFrom: context.receive.source, extraHeaders: extra,
+                    serverHeader: services.settings.serverHeader)
+            }
+        } else {
+            bytes = SIPReplyBuilder.build(
+                for: request, code: code, reason: reason, toTagBytes: nil,
+                receivedFrom: context.receive.source, extraHeaders: extra,
+                serverHeader: services.settings.serverHeader)
+        }
         let channel = ReplyDestination.channel(
             for: request, context.receive, forceRport: context.sendOptions.contains(.forceRport),
             noConnect: context.sendOptions.contains(.replyNoConnect))

@@ -1,3 +1,4 @@
+import Atomics
 import SIPCore
 import TernRuntime
 import TernScript
@@ -15,6 +16,11 @@ final class AuthModule: TernModule, @unchecked Sendable {
     private(set) var authenticator = DigestAuthenticator(settings: .init(secret: AuthModule.randomSecret(), ncArraySize: 64))
     /// Where pv_*_authenticate flags 2/4/8 leave a challenge header (`challenge_attr`).
     private var challengeAttribute = AVPList.Name.string("digest_challenge")
+    /// tm's transaction service, looked up once in start() (tm registers while being
+    /// configured, and every module is configured before any starts) instead of under
+    /// TransactionAPI's global lock for each challenge. nil when tm is not loaded.
+    private var transactions: (any TransactionService)?
+    private var transactionsResolved = false
     /// The time nonces are made and checked against; tests set it.
     let clock = AuthClock()
 
@@ -64,6 +70,8 @@ final class AuthModule: TernModule, @unchecked Sendable {
 
     func configure(parameters: [ModuleParameterSetting], services: RuntimeServices) throws(ConfigurationError) {
         self.services = services
+        transactions = nil
+        transactionsResolved = false
         var settings = DigestAuthenticator.Settings(secret: Self.randomSecret())
         for p in parameters {
             switch (p.parameter, p.value) {
@@ -105,6 +113,11 @@ final class AuthModule: TernModule, @unchecked Sendable {
         DigestAuthDirectory.register(authenticator, for: services)
     }
 
+    func start(services: RuntimeServices) throws(ConfigurationError) {
+        transactions = TransactionAPI.service(for: services)
+        transactionsResolved = true
+    }
+
     static func randomSecret() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -126,17 +139,24 @@ final class AuthModule: TernModule, @unchecked Sendable {
     }
 
     private func challengeValue(_ ctx: ScriptContext, realm: String, flags: Int) -> String {
-        let stale = flags & 16 != 0 || (ctx[DigestAuthState.key]?.stale ?? false)
-        return authenticator.challengeValue(
-            realm: realm, qop: DigestChallengeReply.qop(flags: flags, default: authenticator.settings.qop), stale: stale)
+        authenticator.challengeValue(realm: realm, qop: challengeQOP(flags), stale: challengeIsStale(ctx, flags: flags))
+    }
+
+    private func challengeQOP(_ flags: Int) -> DigestQOP? {
+        DigestChallengeReply.qop(flags: flags, default: authenticator.settings.qop)
+    }
+
+    private func challengeIsStale(_ ctx: ScriptContext, flags: Int) -> Bool {
+        flags & 16 != 0 || (ctx[DigestAuthState.key]?.stale ?? false)
     }
 
     private func challenge(_ ctx: ScriptContext, kind: DigestAuthenticator.HeaderKind, realm: String?, flags: Int,
                            function: String, at: SourceLocation) -> Int {
         guard let services else { return -1 }
         let r = DigestChallengeReply.realm(realm, ctx)
-        let line = DigestChallengeReply.headerLine(kind, value: challengeValue(ctx, realm: r, flags: flags))
-        guard DigestChallengeReply.send(ctx, kind: kind, headerLine: line, services: services) else {
+        let line = authenticator.challengeLine(kind, realm: r, qop: challengeQOP(flags), stale: challengeIsStale(ctx, flags: flags))
+        let tm = transactionsResolved ? transactions : TransactionAPI.service(for: services)
+        guard DigestChallengeReply.send(ctx, kind: kind, headerLine: line, transactions: tm, services: services) else {
             ctx.logFunctionError(function, "cannot send the challenge reply", at: at)
             return -3
         }
@@ -148,7 +168,7 @@ final class AuthModule: TernModule, @unchecked Sendable {
     static func consumeCredentials(_ ctx: ScriptContext) -> Int {
         let m = ctx.message
         if m.methodIs(.ack) || m.methodIs(.cancel) { return 1 }
-        guard let index = ctx[DigestAuthState.key]?.authorizedHeaderIndex, index < m.headers.count else { return -1 }
+        guard let index = ctx[AuthorizedCredentials.key]?.headerIndex, index < m.headers.count else { return -1 }
         ctx.edits.delete(m.headerLineRange(index))
         return 1
     }
@@ -178,7 +198,7 @@ final class AuthModule: TernModule, @unchecked Sendable {
                     ctx, realm: r, kind: kind, method: method?.evaluateString(ctx),
                     badRequest: { _ in DigestChallengeReply.sendBadCredentials(ctx, services: self.services) }
                 ) { _ in
-                    .found(f & 1 != 0 ? .ha1(Array(secretText.utf8).map(asciiLower)) : .password(Array(secretText.utf8)))
+                    .found(f & 1 != 0 ? .ha1(secretText) : .password(secretText))
                 }
                 if result == .authenticated, let checks, checks.value(ctx) & 1 != 0, !AuthUserCheck.matches(ctx, kind: kind) {
                     return AuthResult.userMismatch.rawValue
@@ -217,9 +237,19 @@ enum ChallengeAttribute {
 final class AuthClock: @unchecked Sendable {
     private let lock = Lock()
     private var source: @Sendable () -> Int64 = DigestAuthenticator.systemClock
+    /// Set once a test gives its own source: until then every nonce reads the system clock
+    /// without the lock (two reads per call otherwise).
+    private let replaced = ManagedAtomic<Bool>(false)
 
-    func now() -> Int64 { lock.withLock { source }() }
-    func set(_ source: @escaping @Sendable () -> Int64) { lock.withLock { self.source = source } }
+    func now() -> Int64 {
+        guard replaced.load(ordering: .acquiring) else { return DigestAuthenticator.systemNow() }
+        return lock.withLock { source }()
+    }
+
+    func set(_ source: @escaping @Sendable () -> Int64) {
+        lock.withLock { self.source = source }
+        replaced.store(true, ordering: .releasing)
+    }
 }
 
 /// A flags argument: constant when written as a number, else evaluated per message.

@@ -1,5 +1,3 @@
-import Crypto
-
 /// The digest algorithms Tern answers (RFC 2617 MD5, RFC 7616/8760 SHA-256), each with its
 /// "-sess" variant. Hashes are lowercase hex, as the protocol carries them.
 enum DigestAlgorithm: Sendable, Equatable {
@@ -14,6 +12,25 @@ enum DigestAlgorithm: Sendable, Equatable {
         case "sha-256-sess": self = .sha256Session
         default: return nil
         }
+    }
+
+    /// The same, from the credentials' bytes (no String per request).
+    init?(name bytes: ArraySlice<UInt8>) {
+        func isName(_ name: StaticString) -> Bool {
+            guard bytes.count == name.utf8CodeUnitCount else { return false }
+            let n = name.utf8Start
+            var i = 0
+            for b in bytes {
+                if asciiLower(b) != asciiLower(n[i]) { return false }
+                i &+= 1
+            }
+            return true
+        }
+        if bytes.isEmpty || isName("md5") { self = .md5 }
+        else if isName("md5-sess") { self = .md5Session }
+        else if isName("sha-256") { self = .sha256 }
+        else if isName("sha-256-sess") { self = .sha256Session }
+        else { return nil }
     }
 
     var name: String {
@@ -36,52 +53,44 @@ enum DigestAlgorithm: Sendable, Equatable {
 
     /// The hash of the parts joined with ':' (digest's universal separator).
     func hex(joined parts: [[UInt8]]) -> [UInt8] {
-        switch self {
-        case .md5, .md5Session:
-            var h = Insecure.MD5()
-            feed(&h, parts)
-            return h.finalize().withUnsafeBytes { Self.hexDigits(raw: $0) }
-        case .sha256, .sha256Session:
-            var h = SHA256()
-            feed(&h, parts)
-            return h.finalize().withUnsafeBytes { Self.hexDigits(raw: $0) }
-        }
+        var digest = JoinedDigest(self)
+        for part in parts { part.withUnsafeBytes { digest.add($0) } }
+        return digest.finish().bytes
+    }
+}
+
+/// H(part1:part2:…) for one algorithm, fed part by part from wherever the parts are (the
+/// message, a password, an earlier hash) without joining them first.
+struct JoinedDigest {
+    private var md5 = MD5Digest()
+    private var sha256 = SHA256Digest()
+    private let usesMD5: Bool
+    private var started = false
+
+    init(_ algorithm: DigestAlgorithm) {
+        usesMD5 = algorithm.hexLength == 32
     }
 
-    private func feed<H: HashFunction>(_ h: inout H, _ parts: [[UInt8]]) {
-        let colon: [UInt8] = [UInt8(ascii: ":")]
-        for (i, part) in parts.enumerated() {
-            if i > 0 { colon.withUnsafeBytes { h.update(bufferPointer: $0) } }
-            part.withUnsafeBytes { h.update(bufferPointer: $0) }
+    mutating func add(_ part: UnsafeRawBufferPointer) {
+        if started {
+            if usesMD5 { md5.update(byte: UInt8(ascii: ":")) } else { sha256.update(byte: UInt8(ascii: ":")) }
         }
+        started = true
+        if usesMD5 { md5.update(part) } else { sha256.update(part) }
     }
 
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// A digest's bytes in lowercase hex, written straight into the array (a digest walked as
-    /// a Sequence costs an iterator call per byte; this runs three times per authorization).
-    static func hexDigits(raw: UnsafeRawBufferPointer) -> [UInt8] {
-        let table: StaticString = "0123456789abcdef"
-        let t = table.utf8Start
-        return [UInt8](unsafeUninitializedCapacity: raw.count &* 2) { out, count in
-            var at = 0
-            for b in raw {
-                out[at] = t[Int(b >> 4)]
-                out[at &+ 1] = t[Int(b & 0x0f)]
-                at &+= 2
-            }
-            count = at
-        }
+    mutating func add(_ hex: HexDigest) {
+        hex.withBytes { add($0) }
     }
 
-    static func hexDigits<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+    /// The digest in lowercase hex.
+    mutating func finish() -> HexDigest {
+        var raw: DigestWords = (0, 0, 0, 0, 0, 0, 0, 0)
+        let length = usesMD5 ? MD5Digest.digestLength : SHA256Digest.digestLength
+        return withUnsafeMutableBytes(of: &raw) { out in
+            if usesMD5 { md5.finish(into: out.baseAddress.unsafelyUnwrapped) } else { sha256.finish(into: out.baseAddress.unsafelyUnwrapped) }
+            return HexDigest(raw: UnsafeRawBufferPointer(rebasing: out[0 ..< length]))
         }
-        return out
     }
 }
 

@@ -42,7 +42,9 @@ final class DigestAuthenticator: @unchecked Sendable {
         tracker = NonceCountTracker(size: settings.ncArraySize)
     }
 
-    static let systemClock: @Sendable () -> Int64 = {
+    static let systemClock: @Sendable () -> Int64 = { systemNow() }
+
+    static func systemNow() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec)
@@ -56,26 +58,47 @@ final class DigestAuthenticator: @unchecked Sendable {
 
     /// `Digest realm="R", nonce="N"[, stale=true][, algorithm=A][, qop="auth"]` (Kamailio's order).
     func challengeValue(realm: String, qop: DigestQOP?, stale: Bool) -> String {
-        // Built in one reserved string: this runs for every challenge.
-        let nonce = makeNonce()
-        var text = ""
-        text.reserveCapacity(realm.utf8.count &+ nonce.count &+ 96)
-        text += "Digest realm=\""
-        text += realm
-        text += "\", nonce=\""
-        text += String(decoding: nonce, as: UTF8.self)
-        text += "\""
-        if stale { text += ", stale=true" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(realm.utf8.count &+ 128)
+        appendChallengeValue(to: &bytes, realm: realm, qop: qop, stale: stale)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The whole header line (`WWW-Authenticate: Digest …\r\n`), built as bytes in one
+    /// buffer: this runs for every challenge.
+    func challengeLine(_ kind: HeaderKind, realm: String, qop: DigestQOP?, stale: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(realm.utf8.count &+ 160)
+        Self.append(kind == .www ? "WWW-Authenticate: " : "Proxy-Authenticate: ", to: &bytes)
+        appendChallengeValue(to: &bytes, realm: realm, qop: qop, stale: stale)
+        Self.append("\r\n", to: &bytes)
+        return bytes
+    }
+
+    private func appendChallengeValue(to bytes: inout [UInt8], realm: String, qop: DigestQOP?, stale: Bool) {
+        Self.append("Digest realm=\"", to: &bytes)
+        bytes.append(contentsOf: realm.utf8)
+        Self.append("\", nonce=\"", to: &bytes)
+        let at = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: NonceAuthority.encodedLength))
+        let now = clock()
+        let index = tracker.issue()
+        bytes.withUnsafeMutableBytes { out in
+            nonces.make(now: now, index: index, into: UnsafeMutableRawBufferPointer(rebasing: out[at ..< at &+ NonceAuthority.encodedLength]))
+        }
+        Self.append("\"", to: &bytes)
+        if stale { Self.append(", stale=true", to: &bytes) }
         if let algorithm = settings.algorithm {
-            text += ", algorithm="
-            text += algorithm.name
+            Self.append(", algorithm=", to: &bytes)
+            bytes.append(contentsOf: algorithm.name.utf8)
         }
         if let qop {
-            text += ", qop=\""
-            text += qop.rawValue
-            text += "\""
+            Self.append(qop == .authInt ? ", qop=\"auth-int\"" : ", qop=\"auth\"", to: &bytes)
         }
-        return text
+    }
+
+    @inline(__always) private static func append(_ text: StaticString, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     // MARK: checking credentials
@@ -98,16 +121,17 @@ final class DigestAuthenticator: @unchecked Sendable {
 
     /// The first credentials of `kind` whose realm is `realm` (case-insensitive).
     static func findCredentials(_ message: SIPMessage, realm: String, kind: HeaderKind) -> Search {
-        let wanted = Array(realm.utf8)
+        let wanted = realm.utf8
         var first = true
-        for (i, field) in message.headers.enumerated() where field.name == kind.header {
+        let headers = message.headers
+        for i in headers.indices where headers[i].name == kind.header {
             let c: DigestCredentials
             do {
                 // The first one is the message's cached view ($au has usually parsed it already).
                 if first, let cached = try message.credentials(kind.header) {
                     c = cached
                 } else {
-                    c = try DigestCredentials.parse(message.bytes, field.valueRange, header: kind.header)
+                    c = try DigestCredentials.parse(message.bytes, headers[i].valueRange, header: kind.header)
                 }
                 first = false
             } catch {
@@ -143,16 +167,15 @@ final class DigestAuthenticator: @unchecked Sendable {
             badRequest("digest credentials lack username, nonce, uri or response")
             return .error
         }
-        let algorithmName = c.algorithm.map { m.string($0) } ?? ""
-        guard let algorithm = DigestAlgorithm(name: algorithmName) else {
-            badRequest("unsupported digest algorithm '\(algorithmName)'")
+        guard let algorithm = DigestAlgorithm(name: c.algorithm.map { b[$0] } ?? []) else {
+            badRequest("unsupported digest algorithm '\(c.algorithm.map { m.string($0) } ?? "")'")
             return .error
         }
-        var qop: [UInt8]? = nil
-        var nc: UInt32 = 0
+        // Constants from here on: the response computation below captures them.
+        let qop: DigestQOP?
+        let nc: UInt32
         if let q = c.qop {
-            let value = Array(b[q]).map(asciiLower)
-            guard value == Array("auth".utf8) || value == Array("auth-int".utf8) else {
+            guard let kind = Self.qop(b[q]) else {
                 badRequest("unsupported qop")
                 return .error
             }
@@ -160,8 +183,11 @@ final class DigestAuthenticator: @unchecked Sendable {
                 badRequest("qop without a valid nc or cnonce")
                 return .error
             }
-            qop = value
+            qop = kind
             nc = ncValue
+        } else {
+            qop = nil
+            nc = 0
         }
 
         var state = ctx[DigestAuthState.key] ?? DigestAuthState()
@@ -184,21 +210,36 @@ final class DigestAuthenticator: @unchecked Sendable {
         case .unknownUser: return .userUnknown
         case .found(let s): secret = s
         }
-        let ha1: [UInt8]
-        switch secret {
-        case .ha1(let h):
-            // A stored MD5 HA1 cannot answer a SHA-256 response (and vice versa).
-            guard h.count == algorithm.hexLength else { return .invalidPassword }
-            ha1 = h
-        case .password(let p):
-            ha1 = algorithm.ha1(username: Array(b[username]), realm: Array(b[r]), password: p)
+        let methodOverride = method.map { Array($0.utf8) }
+        let bodyRange = m.body.startIndex ..< m.body.endIndex
+        let expected: HexDigest? = b.withUnsafeBytes { raw in
+            func field(_ range: Range<Int>?) -> UnsafeRawBufferPointer {
+                range.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            }
+            let ha1: HexDigest
+            switch secret {
+            case .ha1(var text):
+                // A stored MD5 HA1 cannot answer a SHA-256 response (and vice versa).
+                guard text.utf8.count == algorithm.hexLength,
+                      let lowered = text.withUTF8({ HexDigest(lowercasing: UnsafeRawBufferPointer($0)) }) else { return nil }
+                ha1 = lowered
+            case .password(var password):
+                var h = JoinedDigest(algorithm)
+                h.add(field(username))
+                h.add(field(r))
+                password.withUTF8 { h.add(UnsafeRawBufferPointer($0)) }
+                ha1 = h.finish()
+            }
+            func response(method: UnsafeRawBufferPointer) -> HexDigest {
+                let fields = DigestResponseFields(
+                    nonce: field(nonce), method: method, uri: field(uri), qop: qop,
+                    nc: field(c.nc), cnonce: field(c.cnonce), body: field(bodyRange))
+                return ha1.withBytes { fields.expectedResponse(algorithm, ha1: $0) }
+            }
+            if let methodOverride { return methodOverride.withUnsafeBytes { response(method: $0) } }
+            return response(method: field(m.methodRange))
         }
-        let requestMethod = method.map { Array($0.utf8) } ?? Array(b[m.methodRange])
-        let input = DigestResponseInput(
-            algorithm: algorithm, ha1: ha1, nonce: Array(b[nonce]), method: requestMethod, uri: Array(b[uri]),
-            qop: qop, nc: c.nc.map { Array(b[$0]) } ?? [], cnonce: c.cnonce.map { Array(b[$0]) } ?? [],
-            body: m.body)
-        guard DigestResponseInput.matches(input.expectedResponse(), b[response]) else { return .invalidPassword }
+        guard let expected, DigestResponseInput.matches(expected, b[response]) else { return .invalidPassword }
 
         if qop != nil ? settings.nonceCount : settings.oneTimeNonce {
             switch tracker.check(index: index, nc: qop != nil ? nc : 1) {
@@ -213,9 +254,7 @@ final class DigestAuthenticator: @unchecked Sendable {
                 return .staleNonce
             }
         }
-        state.authorizedHeaderIndex = found.headerIndex
-        ctx[DigestAuthState.key] = state
-        ctx[AuthorizedCredentials.key] = AuthorizedCredentials(username: identity.username)
+        ctx[AuthorizedCredentials.key] = AuthorizedCredentials(username: identity.username, headerIndex: found.headerIndex)
         return .authenticated
     }
 
@@ -236,7 +275,20 @@ final class DigestAuthenticator: @unchecked Sendable {
         return v
     }
 
-    private static func equalsIgnoringCase(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
+    /// The qop of credentials: auth or auth-int, in any case.
+    private static func qop(_ s: ArraySlice<UInt8>) -> DigestQOP? {
+        let auth: StaticString = "auth-int"
+        let a = auth.utf8Start
+        guard s.count == 4 || s.count == 8 else { return nil }
+        var i = 0
+        for c in s {
+            if asciiLower(c) != a[i] { return nil }
+            i &+= 1
+        }
+        return s.count == 4 ? .auth : .authInt
+    }
+
+    private static func equalsIgnoringCase(_ a: ArraySlice<UInt8>, _ b: String.UTF8View) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { asciiLower($0) == asciiLower($1) }
     }

@@ -26,12 +26,13 @@ enum DigestChallengeReply {
 
     /// Sends the challenge reply — through the transaction when tm has one for the request (as
     /// Kamailio's auth does), else statelessly; false when it could not be sent (a reply, an ACK).
-    static func send(_ ctx: ScriptContext, kind: DigestAuthenticator.HeaderKind, headerLine: String, services: RuntimeServices) -> Bool {
+    static func send(_ ctx: ScriptContext, kind: DigestAuthenticator.HeaderKind, headerLine: [UInt8],
+                     transactions: (any TransactionService)?, services: RuntimeServices) -> Bool {
         let saved = ctx.replyHeaders
-        ctx.replyHeaders += Array(headerLine.utf8)
+        if saved.isEmpty { ctx.replyHeaders = headerLine } else { ctx.replyHeaders += headerLine }
         defer { ctx.replyHeaders = saved }
         let (code, reason) = kind == .www ? (401, "Unauthorized") : (407, "Proxy Authentication Required")
-        if let tm = TransactionAPI.service(for: services), let result = tm.replyIfStateful(ctx, code: code, reason: reason) {
+        if let tm = transactions, let result = tm.replyIfStateful(ctx, code: code, reason: reason) {
             return result > 0
         }
         return StatelessReply.send(ctx, code: code, reason: reason, services: services)

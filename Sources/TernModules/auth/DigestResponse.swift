@@ -15,29 +15,89 @@ struct DigestResponseInput {
     var body: ArraySlice<UInt8> = []
 
     func expectedResponse() -> [UInt8] {
-        var ha1 = lowercased(self.ha1)
-        if algorithm.isSession {
-            ha1 = algorithm.hex(ha1, nonce, cnonce)
+        let ha1 = self.ha1.map(asciiLower)
+        return ha1.withUnsafeBytes { ha1 in
+            nonce.withUnsafeBytes { nonce in
+                method.withUnsafeBytes { method in
+                    uri.withUnsafeBytes { uri in
+                        nc.withUnsafeBytes { nc in
+                            cnonce.withUnsafeBytes { cnonce in
+                                body.withUnsafeBytes { body in
+                                    let qopKind = qop.map { $0 == Array("auth-int".utf8) ? DigestQOP.authInt : .auth }
+                                    let fields = DigestResponseFields(
+                                        nonce: nonce, method: method, uri: uri, qop: qopKind, nc: nc, cnonce: cnonce, body: body)
+                                    return fields.expectedResponse(algorithm, ha1: ha1).bytes
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let ha2: [UInt8]
-        if let qop, qop == Array("auth-int".utf8) {
-            ha2 = algorithm.hex(method, uri, algorithm.hex(Array(body)))
-        } else {
-            ha2 = algorithm.hex(method, uri)
-        }
-        if let qop {
-            return algorithm.hex(ha1, nonce, nc, cnonce, qop, ha2)
-        }
-        return algorithm.hex(ha1, nonce, ha2)
     }
 
     /// Case-insensitive, length-checked comparison that does not stop at the first difference.
     static func matches(_ expected: [UInt8], _ given: ArraySlice<UInt8>) -> Bool {
-        guard expected.count == given.count else { return false }
-        var diff: UInt8 = 0
-        for (a, b) in zip(expected, given) { diff |= a ^ asciiLower(b) }
-        return diff == 0
+        expected.withUnsafeBytes { matches($0, given) }
     }
 
-    private func lowercased(_ bytes: [UInt8]) -> [UInt8] { bytes.map(asciiLower) }
+    static func matches(_ expected: HexDigest, _ given: ArraySlice<UInt8>) -> Bool {
+        expected.withBytes { matches($0, given) }
+    }
+
+    private static func matches(_ expected: UnsafeRawBufferPointer, _ given: ArraySlice<UInt8>) -> Bool {
+        guard expected.count == given.count else { return false }
+        var diff: UInt8 = 0
+        var i = 0
+        for b in given {
+            diff |= expected[i] ^ asciiLower(b)
+            i &+= 1
+        }
+        return diff == 0
+    }
+}
+
+/// The request's side of a response computation, read in place (message bytes, the
+/// password): nothing is copied into arrays on the way.
+struct DigestResponseFields {
+    var nonce: UnsafeRawBufferPointer
+    var method: UnsafeRawBufferPointer
+    var uri: UnsafeRawBufferPointer
+    var qop: DigestQOP?
+    var nc: UnsafeRawBufferPointer
+    var cnonce: UnsafeRawBufferPointer
+    /// The body, for qop=auth-int.
+    var body: UnsafeRawBufferPointer
+
+    /// `ha1` is lowercase hex.
+    func expectedResponse(_ algorithm: DigestAlgorithm, ha1 given: UnsafeRawBufferPointer) -> HexDigest {
+        var sessionKey = HexDigest()
+        if algorithm.isSession {
+            var h = JoinedDigest(algorithm)
+            h.add(given)
+            h.add(nonce)
+            h.add(cnonce)
+            sessionKey = h.finish()
+        }
+        var ha2 = JoinedDigest(algorithm)
+        ha2.add(method)
+        ha2.add(uri)
+        if qop == .authInt {
+            var bodyHash = JoinedDigest(algorithm)
+            bodyHash.add(body)
+            ha2.add(bodyHash.finish())
+        }
+        let ha2Hex = ha2.finish()
+        var response = JoinedDigest(algorithm)
+        if algorithm.isSession { response.add(sessionKey) } else { response.add(given) }
+        response.add(nonce)
+        if let qop {
+            response.add(nc)
+            response.add(cnonce)
+            let text: StaticString = qop == .authInt ? "auth-int" : "auth"
+            response.add(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        response.add(ha2Hex)
+        return response.finish()
+    }
 }

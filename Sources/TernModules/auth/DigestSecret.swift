@@ -1,8 +1,9 @@
 /// What a credential source knows about a user: the password itself, or HA1 already hashed
 /// (for the algorithm the client uses; subscriber.ha1/ha1b hold MD5 ones).
 enum DigestSecret: Sendable {
-    case password([UInt8])
-    case ha1([UInt8])
+    case password(String)
+    /// Hex, in either case.
+    case ha1(String)
 }
 
 /// The user the client claims, as the credential source sees it.

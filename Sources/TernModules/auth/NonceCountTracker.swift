@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Atomics
 
 /// Which nonce-counts each recent nonce has used, so a replayed Authorization (same nonce, same
 /// or lower nc) is refused (RFC 7616 §3.3: the server "SHOULD" check nc; Kamailio's
@@ -24,8 +25,9 @@ final class NonceCountTracker: @unchecked Sendable {
     private var slots: UnsafeMutablePointer<UInt8>
     private let locks: UnsafeMutablePointer<pthread_mutex_t>
     private static let lockCount = 64
-    private var lastIndex: UInt32 = 0
-    private let indexLock: UnsafeMutablePointer<pthread_mutex_t>
+    /// The newest index handed out: one atomic add per nonce rather than a lock both workers
+    /// take in turn.
+    private let lastIndex = ManagedAtomic<UInt32>(0)
 
     /// `size` is rounded up to a power of two (Kamailio's nc_array_size).
     init(size: Int) {
@@ -34,34 +36,28 @@ final class NonceCountTracker: @unchecked Sendable {
         mask = UInt32(n - 1)
         slots = .allocate(capacity: n)
         slots.initialize(repeating: 0, count: n)
-        locks = .allocate(capacity: Self.lockCount + 1)
-        for i in 0...Self.lockCount {
+        locks = .allocate(capacity: Self.lockCount)
+        for i in 0 ..< Self.lockCount {
             (locks + i).initialize(to: pthread_mutex_t())
             pthread_mutex_init(locks + i, nil)
         }
-        indexLock = locks + Self.lockCount
     }
 
     deinit {
-        for i in 0...Self.lockCount { pthread_mutex_destroy(locks + i) }
+        for i in 0 ..< Self.lockCount { pthread_mutex_destroy(locks + i) }
         locks.deallocate()
         slots.deallocate()
     }
 
     /// A fresh index for a new nonce; its slot starts with no nc used.
     func issue() -> UInt32 {
-        pthread_mutex_lock(indexLock)
-        lastIndex &+= 1
-        let index = lastIndex
-        pthread_mutex_unlock(indexLock)
+        let index = lastIndex.wrappingIncrementThenLoad(ordering: .acquiringAndReleasing)
         withSlot(index) { $0 = 0 }
         return index
     }
 
     func check(index: UInt32, nc: UInt32) -> Check {
-        pthread_mutex_lock(indexLock)
-        let newest = lastIndex
-        pthread_mutex_unlock(indexLock)
+        let newest = lastIndex.load(ordering: .acquiring)
         // Older than the ring (or issued before a restart with the same secret).
         guard newest &- index <= mask else { return .outOfRange }
         guard nc >= 1, nc <= 255 else { return .outOfRange }

@@ -41,8 +41,8 @@ struct SubscriberCredentials: Sendable {
             return .failed(error)
         }
         guard let row = rows.first, let value = row[0].text else { return .unknownUser }
-        if calculateHA1 { return .found(.password(Array(value.utf8))) }
-        return .found(.ha1(Array(value.lowercased().utf8)))
+        if calculateHA1 { return .found(.password(value)) }
+        return .found(.ha1(value))
     }
 
     static func userPart(_ username: String) -> (String, Bool) {

@@ -35,6 +35,13 @@ final class HTable: @unchecked Sendable {
 
     /// The slot a key lives in (FNV-1a over its bytes).
     func slot(for key: String) -> Int {
+        @inline(__always) func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            var hash: UInt32 = 2_166_136_261
+            for b in bytes { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+            return hash
+        }
+        // Native and small strings hand out their bytes directly; others are walked.
+        if let hash = key.utf8.withContiguousStorageIfAvailable(fnv) { return Int(hash) & mask }
         var hash: UInt32 = 2_166_136_261
         for b in key.utf8 {
             hash ^= UInt32(b)

@@ -16,13 +16,18 @@ enum HTableValue: Sendable, Equatable {
 /// Kamailio's re-entrant slot locks do.
 final class HTableBucket: @unchecked Sendable {
     private let slotLock = RecursiveLock()
-    var items: [String: HTableItem] = [:]
+    /// Touched only under `slotLock`: the runtime's exclusivity tracking would add nothing.
+    @exclusivity(unchecked) var items: [String: HTableItem] = [:]
 
     func lock() { slotLock.lock() }
     func unlock() { slotLock.unlock() }
 
+    /// Through lock()/unlock(): RecursiveLock.withLock is generic in another module and
+    /// would run unspecialised, with a closure call, on every read.
     @inline(__always)
     func withLock<T>(_ body: (HTableBucket) throws -> T) rethrows -> T {
-        try slotLock.withLock { try body(self) }
+        slotLock.lock()
+        defer { slotLock.unlock() }
+        return try body(self)
     }
 }

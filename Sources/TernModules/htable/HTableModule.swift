@@ -3,6 +3,7 @@
 // through $sht(table=>key) by every worker, sht_* functions, event_route[htable:mod-init]
 // to fill tables at start-up, expiry on a timer, and the htable.* management commands.
 // Loading tables from a database (dbtable) and DMQ replication come with those layers.
+import SIPCore
 import TernRuntime
 import TernScript
 
@@ -12,6 +13,9 @@ final class HTableModule: TernModule, @unchecked Sendable {
     /// so workers read it without a lock; each table guards its own slots.
     private(set) var tables: [String: HTable] = [:]
     private(set) var timerInterval = 20
+    /// One handle per table name the script uses, filled in by configure().
+    private var handles: [String: HTableHandle] = [:]
+    private let handlesLock = Lock()
     private var services: RuntimeServices?
     private var expiryTimer: HTableExpiryTimer?
     /// The clock new tables use (tests give their own).
@@ -69,6 +73,19 @@ final class HTableModule: TernModule, @unchecked Sendable {
             }
         }
         tables = defined
+        handlesLock.withLock {
+            for handle in handles.values { handle.resolve(in: defined) }
+        }
+    }
+
+    /// The handle compiled accessors keep for table `name`.
+    func handle(for name: String) -> HTableHandle {
+        handlesLock.withLock {
+            if let known = handles[name] { return known }
+            let made = HTableHandle(name: name, table: tables[name])
+            handles[name] = made
+            return made
+        }
     }
 
     func start(services: RuntimeServices) throws(ConfigurationError) {

@@ -11,8 +11,9 @@ extension HTableModule {
             PseudoVariableDeclaration(name: "sht", innerName: .required) { [unowned self] binding throws(Diagnostic) in
                 let (name, key) = try Self.bindReference(binding)
                 let at = binding.location
+                let handle = self.handle(for: name)
                 return PseudoVariableAccessors(get: { ctx in
-                    guard let table = self.tables[name] else { return .null }
+                    guard let table = handle.table else { return .null }
                     let k = key.evaluate(ctx)
                     switch table.get(k) {
                     case .int(let v)?: return .int(v)
@@ -20,7 +21,7 @@ extension HTableModule {
                     case nil: return table.definition.initialValue.map { .int($0) } ?? .null
                     }
                 }, set: { ctx, value in
-                    guard let table = self.tables[name] else {
+                    guard let table = handle.table else {
                         ctx.worker.logger.error("$sht(\(name)=>…): htable '\(name)' is not defined (\(at))")
                         return
                     }

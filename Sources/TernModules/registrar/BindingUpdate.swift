@@ -20,19 +20,61 @@ enum BindingOutcome: Sendable {
     case failed(RegistrarError)
 }
 
+/// What save() applies from the registrar's and usrloc's parameters, gathered once when
+/// the module is configured (plain values: copying it per REGISTER costs no retain).
+struct BindingRules: Sendable {
+    var defaultExpires = 3600
+    var defaultExpiresRange = 0
+    var expiresRange = 0
+    var minExpires = 60
+    var minExpiresMode = 0
+    var maxExpires = 0
+    var maxContacts = 0
+    var defaultQ = -1
+    var matching: ContactMatching = .contact
+    var cseqDelay = 20
+    var newestFirst = false
+    var natFlagMask = 0
+    var useDomain = false
+    var caseSensitive = false
+    var contactMaxSize = 512
+    var usePath = false
+    var pathMode = RegistrarSettings.PathMode.strict
+    var retryAfter = 0
+
+    init() {}
+
+    init(_ settings: RegistrarSettings, _ usrloc: UsrlocSettings) {
+        defaultExpires = settings.defaultExpires
+        defaultExpiresRange = settings.defaultExpiresRange
+        expiresRange = settings.expiresRange
+        minExpires = settings.minExpires
+        minExpiresMode = settings.minExpiresMode
+        maxExpires = settings.maxExpires
+        maxContacts = settings.maxContacts
+        defaultQ = settings.defaultQ
+        matching = usrloc.matching
+        cseqDelay = usrloc.cseqDelay
+        newestFirst = usrloc.newestFirst
+        natFlagMask = usrloc.natFlagMask
+        useDomain = usrloc.useDomain
+        caseSensitive = settings.caseSensitive
+        contactMaxSize = settings.contactMaxSize
+        usePath = settings.usePath
+        pathMode = settings.pathMode
+        retryAfter = settings.retryAfter
+    }
+}
+
 /// RFC 3261 §10.3 steps 6–8 on one AOR's record, with Kamailio's rules: a contact's expiry
 /// from its `expires` parameter, else the Expires header, else default_expires, raised to
 /// min_expires (or refused with 423) and capped at max_expires; 0 removes; a binding with
 /// the same Call-ID and a lower CSeq — or the same CSeq after cseq_delay — is refused; the
 /// same CSeq within cseq_delay is a retransmission and changes nothing. Runs under the bucket
-/// lock; all or nothing (the record is only replaced when every contact went through).
+/// lock; all or nothing (the record only changes when every contact went through).
 struct BindingUpdate {
     let request: RegisterRequest
-    let settings: RegistrarSettings
-    let matching: ContactMatching
-    let cseqDelay: Int
-    let newestFirst: Bool
-    let natFlagMask: Int
+    let rules: BindingRules
     let now: Int
     let flags: SaveFlags
     /// The source address to store when the Contact has no `received` (received_avp).
@@ -40,14 +82,40 @@ struct BindingUpdate {
     let socket: String
     /// The request's branch flags, stored as the contacts' cflags.
     let branchFlags: Int
-    let makeRUID: () -> String
+    /// Makes the ids of new bindings. Not retained: the registrar holds the location service
+    /// for the server's life, and both workers retaining it per REGISTER made their cores
+    /// trade its cache line.
+    unowned(unsafe) let ruids: UserLocation
+    /// The request's Call-ID and User-Agent as Strings, made on first need and shared by
+    /// its bindings.
+    private var callIDText: String?
+    private var userAgentText: String?
 
-    func apply(to record: inout LocationRecord) -> BindingOutcome {
+    init(
+        request: consuming RegisterRequest, rules: BindingRules, now: Int, flags: SaveFlags, receivedFromAVP: String?,
+        socket: String, branchFlags: Int, ruids: UserLocation
+    ) {
+        self.request = request
+        self.rules = rules
+        self.now = now
+        self.flags = flags
+        self.receivedFromAVP = receivedFromAVP
+        self.socket = socket
+        self.branchFlags = branchFlags
+        self.ruids = ruids
+    }
+
+    mutating func apply(to record: inout LocationRecord) -> BindingOutcome {
         if request.isStar {
             record.removeAll()
             return .saved(3)
         }
         if request.contacts.isEmpty { return .saved(4) }
+        // With one contact every refusal comes before the first change, so the record is
+        // edited where it lies; with more, a copy is edited and kept only when all went through.
+        if request.contacts.count == 1 {
+            return record.isEmpty ? insertAll(into: &record) : update(&record)
+        }
         var working = record
         let outcome = working.isEmpty ? insertAll(into: &working) : update(&working)
         if case .saved = outcome { record = working }
@@ -59,50 +127,97 @@ struct BindingUpdate {
     /// Absolute expiry (0 = remove) of one contact.
     func expires(of contact: RegisterContact) -> Result<Int, RegistrarError> {
         var seconds: Int
-        var range = settings.expiresRange
+        var range = rules.expiresRange
         switch contact.expires {
         case .seconds(let value):
             seconds = value
         case .invalid:
-            seconds = settings.defaultExpires
-            range = settings.defaultExpiresRange
+            seconds = rules.defaultExpires
+            range = rules.defaultExpiresRange
         case .absent:
             if let header = request.expiresHeader {
                 seconds = header
             } else {
-                seconds = settings.defaultExpires
-                range = settings.defaultExpiresRange
+                seconds = rules.defaultExpires
+                range = rules.defaultExpiresRange
             }
         }
         guard seconds != 0 else { return .success(0) }
-        if seconds < settings.minExpires {
-            if settings.minExpiresMode != 0 { return .failure(.intervalTooBrief) }
-            seconds = settings.minExpires
+        if seconds < rules.minExpires {
+            if rules.minExpiresMode != 0 { return .failure(.intervalTooBrief) }
+            seconds = rules.minExpires
         }
         if range > 0 && !flags.contains(.noVariation) {
             // Never longer than asked (RFC 3261 §10.3 step 7), at most `range` percent shorter.
             let lowest = seconds - seconds * min(range, 100) / 100
             seconds = lowest + (seconds - lowest) * Int.random(in: 0..<100) / 100
-            seconds = max(seconds, settings.minExpires)
+            seconds = max(seconds, rules.minExpires)
         }
-        if settings.maxExpires > 0 && seconds > settings.maxExpires { seconds = settings.maxExpires }
+        if rules.maxExpires > 0 && seconds > rules.maxExpires { seconds = rules.maxExpires }
         return .success(now + seconds)
     }
 
-    private func binding(_ contact: RegisterContact, expires: Int, ruid: String) -> Result<LocationContact, RegistrarError> {
-        if contact.qInvalid { return .failure(.invalidQ) }
-        var received = contact.received ?? receivedFromAVP ?? ""
+    /// The binding a contact makes; `refreshed` is the index in `contacts` of the binding it
+    /// refreshes, whose Strings are kept where the request repeats them (read in place: a
+    /// copy of the binding would retain all its Strings). The caller has refused an invalid q.
+    private mutating func binding(
+        _ contact: RegisterContact, expires: Int, ruid: String, refreshing refreshed: Int?, of contacts: [LocationContact]
+    ) -> LocationContact {
+        var received: String
+        if let range = contact.received {
+            received = request.text(range)
+        } else {
+            received = receivedFromAVP ?? ""
+        }
         var cflags = branchFlags
         if !request.pathReceived.isEmpty {
             received = request.pathReceived
-            cflags |= natFlagMask
+            cflags |= rules.natFlagMask
         }
-        return .success(LocationContact(
-            uri: contact.uri, expires: expires, q: contact.q ?? settings.defaultQ, callID: request.callID,
-            cseq: request.cseq, path: request.path, received: received, userAgent: request.userAgent, socket: socket,
+        let uri: String
+        let callID: String
+        let userAgent: String
+        var instance = ""
+        if let range = contact.instance {
+            if let refreshed, request.same(range, as: contacts[refreshed].instance) {
+                instance = contacts[refreshed].instance
+            } else {
+                instance = request.text(range)
+            }
+        }
+        if let refreshed {
+            uri = request.same(contact.uri, as: contacts[refreshed].uri) ? contacts[refreshed].uri : request.text(contact.uri)
+            callID = request.same(request.callID, as: contacts[refreshed].callID) ? contacts[refreshed].callID : requestCallID()
+            if let range = request.userAgent {
+                userAgent = request.same(range, as: contacts[refreshed].userAgent) ? contacts[refreshed].userAgent : requestUserAgent()
+            } else {
+                userAgent = "n/a"
+            }
+        } else {
+            uri = request.text(contact.uri)
+            callID = requestCallID()
+            userAgent = requestUserAgent()
+        }
+        return LocationContact(
+            uri: uri, expires: expires, q: contact.q ?? rules.defaultQ, callID: callID,
+            cseq: request.cseq, path: request.path, received: received, userAgent: userAgent, socket: socket,
             flags: flags.contains(.memoryOnly) ? LocationContact.memoryOnlyFlag : 0, cflags: cflags,
-            methods: request.methods, ruid: ruid, instance: contact.instance ?? "", regID: contact.regID ?? 0,
-            lastModified: now))
+            methods: request.methods, ruid: ruid, instance: instance, regID: contact.regID ?? 0,
+            lastModified: now)
+    }
+
+    private mutating func requestCallID() -> String {
+        if let callIDText { return callIDText }
+        let text = request.callIDText
+        callIDText = text
+        return text
+    }
+
+    private mutating func requestUserAgent() -> String {
+        if let userAgentText { return userAgentText }
+        let text = request.userAgentText
+        userAgentText = text
+        return text
     }
 
     // MARK: matching
@@ -117,31 +232,49 @@ struct BindingUpdate {
     }
 
     func match(_ contact: RegisterContact, in record: LocationRecord, checkCSeq: Bool = true) -> Match {
-        let index: Int?
+        var index: Int?
         var callIDMatched = false
+        let contacts = record.contacts
         if let instance = contact.instance, !instance.isEmpty {
             let regID = contact.regID ?? 0
-            index = record.contacts.firstIndex { $0.instance == instance && $0.regID == regID }
+            for i in contacts.indices where contacts[i].regID == regID && request.same(instance, as: contacts[i].instance) {
+                index = i
+                break
+            }
         } else {
-            switch matching {
+            let callID = request.callID
+            switch rules.matching {
             case .contact:
-                index = record.contacts.firstIndex { $0.uri == contact.uri }
+                for i in contacts.indices where request.same(contact.uri, as: contacts[i].uri) {
+                    index = i
+                    break
+                }
             case .contactAndCallID:
-                index = record.contacts.firstIndex { $0.uri == contact.uri && $0.callID == request.callID }
+                for i in contacts.indices
+                where request.same(contact.uri, as: contacts[i].uri) && request.same(callID, as: contacts[i].callID) {
+                    index = i
+                    break
+                }
                 callIDMatched = true
             case .contactAndPath:
-                index = record.contacts.firstIndex { $0.uri == contact.uri && $0.path == request.path }
+                for i in contacts.indices where request.same(contact.uri, as: contacts[i].uri) && contacts[i].path == request.path {
+                    index = i
+                    break
+                }
             case .callID:
-                index = record.contacts.firstIndex { $0.callID == request.callID }
+                for i in contacts.indices where request.same(callID, as: contacts[i].callID) {
+                    index = i
+                    break
+                }
                 callIDMatched = true
             }
         }
         guard let index else { return .notFound }
-        let stored = record.contacts[index]
-        if checkCSeq && (callIDMatched || stored.callID == request.callID) {
+        if checkCSeq && (callIDMatched || request.same(request.callID, as: contacts[index].callID)) {
+            let stored = contacts[index]
             if request.cseq < stored.cseq { return .invalidCSeq }
             if request.cseq == stored.cseq {
-                return stored.lastModified + cseqDelay > now ? .retransmission : .invalidCSeq
+                return stored.lastModified + rules.cseqDelay > now ? .retransmission : .invalidCSeq
             }
         }
         return .found(index)
@@ -149,28 +282,27 @@ struct BindingUpdate {
 
     // MARK: a new AOR
 
-    private func insertAll(into record: inout LocationRecord) -> BindingOutcome {
+    private mutating func insertAll(into record: inout LocationRecord) -> BindingOutcome {
         var count = 0
-        for contact in request.contacts {
+        for position in request.contacts.indices {
+            let contact = request.contacts[position]
             let expiry: Int
             switch expires(of: contact) {
             case .success(let value): expiry = value
             case .failure(let error): return .failed(error)
             }
             if expiry == 0 { continue }
-            if settings.maxContacts > 0 && count >= settings.maxContacts { return .failed(.tooMany) }
+            if rules.maxContacts > 0 && count >= rules.maxContacts { return .failed(.tooMany) }
             count += 1
+            if contact.qInvalid { return .failed(.invalidQ) }
             // The same Contact twice in one REGISTER updates the first.
             if case .found(let index) = match(contact, in: record, checkCSeq: false) {
-                switch binding(contact, expires: expiry, ruid: record.contacts[index].ruid) {
-                case .success(let value): record.update(at: index, to: value, newestFirst: newestFirst)
-                case .failure(let error): return .failed(error)
-                }
+                let value = binding(
+                    contact, expires: expiry, ruid: record.contacts[index].ruid, refreshing: index, of: record.contacts)
+                record.update(at: index, to: value, newestFirst: rules.newestFirst)
             } else {
-                switch binding(contact, expires: expiry, ruid: makeRUID()) {
-                case .success(let value): record.insert(value, newestFirst: newestFirst)
-                case .failure(let error): return .failed(error)
-                }
+                let value = binding(contact, expires: expiry, ruid: ruids.nextRUID(), refreshing: nil, of: [])
+                record.insert(value, newestFirst: rules.newestFirst)
             }
         }
         return .saved(1)
@@ -178,11 +310,12 @@ struct BindingUpdate {
 
     // MARK: an AOR with bindings
 
-    private func update(_ record: inout LocationRecord) -> BindingOutcome {
+    private mutating func update(_ record: inout LocationRecord) -> BindingOutcome {
         let single = flags.contains(.singleContact)
-        if !single && settings.maxContacts > 0 {
+        if !single && rules.maxContacts > 0 {
             var count = record.contacts.filter { $0.isValid(at: now) }.count
-            for contact in request.contacts {
+            for position in request.contacts.indices {
+            let contact = request.contacts[position]
                 let expiry = (try? expires(of: contact).get()) ?? 0
                 switch match(contact, in: record) {
                 case .invalidCSeq: return .failed(.invalidCSeq)
@@ -191,10 +324,11 @@ struct BindingUpdate {
                 case .found: if expiry == 0 { count -= 1 }
                 }
             }
-            if count > settings.maxContacts { return .failed(.tooMany) }
+            if count > rules.maxContacts { return .failed(.tooMany) }
         }
         var code = 0
-        for contact in request.contacts {
+        for position in request.contacts.indices {
+            let contact = request.contacts[position]
             let expiry: Int
             switch expires(of: contact) {
             case .success(let value): expiry = value
@@ -208,13 +342,13 @@ struct BindingUpdate {
                 continue
             case .notFound:
                 if expiry == 0 { continue }
-                guard case .success(let value) = binding(contact, expires: expiry, ruid: makeRUID()) else {
-                    return .failed(.invalidQ)
-                }
-                record.insert(value, newestFirst: newestFirst)
+                if contact.qInvalid { return .failed(.invalidQ) }
+                let ruid = ruids.nextRUID()
+                let value = binding(contact, expires: expiry, ruid: ruid, refreshing: nil, of: [])
+                record.insert(value, newestFirst: rules.newestFirst)
                 code = 1
                 if single {
-                    removeAll(except: value.ruid, from: &record)
+                    removeAll(except: ruid, from: &record)
                     return .saved(code)
                 }
             case .found(let index):
@@ -223,20 +357,23 @@ struct BindingUpdate {
                     code = 3
                     continue
                 }
-                let stored = record.contacts[index]
-                guard case .success(let value) = binding(contact, expires: expiry, ruid: stored.ruid) else {
-                    return .failed(.invalidQ)
-                }
-                if !value.instance.isEmpty && stored.callID != request.callID {
+                if contact.qInvalid { return .failed(.invalidQ) }
+                let ruid = record.contacts[index].ruid
+                let newCallID = !request.same(request.callID, as: record.contacts[index].callID)
+                let value = binding(contact, expires: expiry, ruid: ruid, refreshing: index, of: record.contacts)
+                var current: Int? = index
+                if !value.instance.isEmpty && newCallID {
                     // A new Call-ID from the same instance: its older registrations are stale.
-                    removeAll(where: { $0.ruid != stored.ruid && $0.instance == value.instance }, from: &record)
+                    let instance = value.instance
+                    removeAll(where: { $0.ruid != ruid && $0.instance == instance }, from: &record)
+                    current = record.index(ofRUID: ruid)
                 }
-                if let current = record.index(ofRUID: stored.ruid) {
-                    record.update(at: current, to: value, newestFirst: newestFirst)
+                if let current {
+                    record.update(at: current, to: value, newestFirst: rules.newestFirst)
                 }
                 code = 2
                 if single {
-                    removeAll(except: value.ruid, from: &record)
+                    removeAll(except: ruid, from: &record)
                     return .saved(code)
                 }
             }

@@ -1,16 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SIPCore
 import TernScript
 
 /// One Contact of a REGISTER, as the registrar needs it.
 struct RegisterContact: Sendable {
-    var uri: String
+    /// Where the Contact URI (without `<>` and header parameters) lies in the request: a
+    /// String is only made when a new binding stores it (a refresh keeps the stored one).
+    var uri: Range<Int>
     /// The `expires` parameter: nil when absent or empty; `.invalid` when not a number.
     var expires: ExpiresParameter
     /// q in thousandths; nil when absent.
     var q: Int?
     var qInvalid = false
-    var received: String?
-    var instance: String?
+    /// The `received` and `+sip.instance` values, quotes stripped, as ranges of the request
+    /// (plain values keep the struct free of references: copying it costs no retain).
+    var received: Range<Int>?
+    var instance: Range<Int>?
     var regID: Int?
 
     enum ExpiresParameter: Sendable, Equatable {
@@ -20,104 +31,153 @@ struct RegisterContact: Sendable {
     }
 }
 
+/// The Contacts of a REGISTER. Nearly every REGISTER has one, kept inline: an array is
+/// only made for the second and later ones.
+struct RegisterContacts: RandomAccessCollection, Sendable {
+    private var head: RegisterContact?
+    private var tail: [RegisterContact] = []
+
+    init() {}
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { head == nil ? 0 : 1 + tail.count }
+
+    subscript(position: Int) -> RegisterContact {
+        if position == 0, let head { return head }
+        return tail[position - 1]
+    }
+
+    mutating func append(_ contact: __owned RegisterContact) {
+        if head == nil { head = contact } else { tail.append(contact) }
+    }
+}
+
 /// What a REGISTER says, read once before any lock is taken (RFC 3261 §10.3 steps 3–7 need
-/// all of it). Errors carry Kamailio's registrar error number.
+/// all of it). Errors carry Kamailio's registrar error number. Values a binding stores are
+/// kept as ranges of the request's bytes, turned into Strings only when a binding needs new
+/// text (a refresh with the same Call-ID, User-Agent or Contact keeps the stored Strings).
 struct RegisterRequest: Sendable {
+    /// The request as received.
+    let bytes: [UInt8]
     var aor: String
-    var toHost: String
-    var callID: String
+    var callID: Range<Int>
     var cseq: Int
     /// The Expires header in seconds; nil when absent.
     var expiresHeader: Int?
     var isStar: Bool
-    var contacts: [RegisterContact]
+    var contacts: RegisterContacts
     /// RFC 3327 Path values joined with `,`; "" when none or use_path is off.
     var path: String
     /// The `received` parameter of the first Path URI, unescaped ("" when none).
     var pathReceived: String
     var supportsPath: Bool
-    var userAgent: String
+    /// The User-Agent value; nil when absent, empty or too long (stored as "n/a").
+    var userAgent: Range<Int>?
     /// Kamailio's method bitmask from Allow; -1 when the REGISTER has no Allow.
     var methods: Int
 
+    /// The text of a range of the request.
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range.clamped(to: 0 ..< bytes.count)], as: UTF8.self)
+    }
+
+    /// Whether a range of the request holds exactly the bytes of `text`.
+    func same(_ range: Range<Int>, as text: String) -> Bool {
+        let range = range.clamped(to: 0 ..< bytes.count)
+        guard range.count == text.utf8.count else { return false }
+        let same = text.utf8.withContiguousStorageIfAvailable { stored in
+            bytes.withUnsafeBufferPointer { p in
+                guard let a = p.baseAddress, let b = stored.baseAddress else { return true }
+                return memcmp(a + range.lowerBound, b, range.count) == 0
+            }
+        }
+        return same ?? bytes[range].elementsEqual(text.utf8)
+    }
+
+    var callIDText: String { text(callID) }
+    var userAgentText: String {
+        guard let userAgent else { return "n/a" }
+        return text(userAgent)
+    }
+
     static func parse(
-        _ message: SIPMessage, aorURI: String?, settings: RegistrarSettings, useDomain: Bool
-    ) -> Result<RegisterRequest, RegistrarError> {
+        _ message: SIPMessage, aorURI: String?, rules: BindingRules
+    ) throws(RegistrarError) -> RegisterRequest {
+        let useDomain = rules.useDomain
         let bytes = message.bytes
+        // One pass over the header lines finds what the checks below need.
+        var hasTo = false
+        var hasCallID = false
+        var hasCSeq = false
+        var expiresField: Range<Int>?
+        var starLines = 0
+        var contactLines = 0
+        var hasPath = false
+        var hasSupported = false
+        var seenUserAgent = false
+        var userAgentField: Range<Int>?
+        var hasAllow = false
+        for field in message.headers {
+            switch field.name {
+            case .to: hasTo = true
+            case .callID: hasCallID = true
+            case .cseq: hasCSeq = true
+            case .expires: if expiresField == nil { expiresField = field.valueRange }
+            case .contact:
+                contactLines += 1
+                let value = field.valueRange
+                if value.count == 1 && bytes[value.lowerBound] == UInt8(ascii: "*") { starLines += 1 }
+            case .path: hasPath = true
+            case .supported: hasSupported = true
+            case .userAgent:
+                if !seenUserAgent {
+                    seenUserAgent = true
+                    userAgentField = field.valueRange
+                }
+            case .allow: hasAllow = true
+            default: break
+            }
+        }
+
         // The AOR: the To URI, or the URI the script gave.
         let aor: String
-        let toHost: String
         if let aorURI {
             let uriBytes = Array(aorURI.utf8)
             guard let uri = try? SIPURI.parse(uriBytes, 0 ..< uriBytes.count), uri.scheme != .other,
-                  let key = LocationAOR.make(uri, in: uriBytes, useDomain: useDomain, caseSensitive: settings.caseSensitive)
-            else { return .failure(.aorParse) }
+                  let key = LocationAOR.make(uri, in: uriBytes, useDomain: useDomain, caseSensitive: rules.caseSensitive)
+            else { throw .aorParse }
             aor = key
-            toHost = uri.hostString(in: uriBytes)
         } else {
-            guard message.firstHeader(.to) != nil else { return .failure(.toMissing) }
-            guard let to = try? message.to() else { return .failure(.aorParse) }
-            guard let key = LocationAOR.make(to.uri, in: bytes, useDomain: useDomain, caseSensitive: settings.caseSensitive)
-            else { return .failure(.aorParse) }
+            guard hasTo else { throw .toMissing }
+            guard let to = try? message.to() else { throw .aorParse }
+            guard let key = LocationAOR.make(to.uri, in: bytes, useDomain: useDomain, caseSensitive: rules.caseSensitive)
+            else { throw .aorParse }
             aor = key
-            toHost = to.uri.hostString(in: bytes)
         }
-        guard message.firstHeader(.callID) != nil, let callIDRange = try? message.callIDRange() else {
-            return .failure(.callIDMissing)
-        }
-        let callID = message.string(callIDRange)
-        guard callID.utf8.count <= 255 else { return .failure(.callIDTooLong) }
-        guard message.firstHeader(.cseq) != nil, let cseq = try? message.cseq() else { return .failure(.cseqMissing) }
+        guard hasCallID, let callID = try? message.callIDRange() else { throw .callIDMissing }
+        guard callID.count <= 255 else { throw .callIDTooLong }
+        guard hasCSeq, let cseq = try? message.cseq() else { throw .cseqMissing }
 
         var expiresHeader: Int?
-        if let field = message.firstHeader(.expires) {
-            guard let value = Self.seconds(bytes, field.valueRange) else { return .failure(.expiresParse) }
+        if let expiresField {
+            guard let value = Self.seconds(bytes, expiresField) else { throw .expiresParse }
             expiresHeader = value
         }
 
         // A `*` must stand alone, with Expires: 0 (RFC 3261 §10.2.2).
-        var starLines = 0
-        var contactLines = 0
-        for field in message.headers where field.name == .contact {
-            contactLines += 1
-            let value = bytes[field.valueRange]
-            if value.count == 1 && value.first == UInt8(ascii: "*") { starLines += 1 }
-        }
         if starLines > 0 {
-            guard expiresHeader == 0 else { return .failure(.starExpiresNotZero) }
-            guard contactLines == 1 else { return .failure(.starWithOthers) }
+            guard expiresHeader == 0 else { throw .starExpiresNotZero }
+            guard contactLines == 1 else { throw .starWithOthers }
         }
-        var contacts: [RegisterContact] = []
-        if starLines == 0 {
-            guard let list = try? message.contacts() else { return .failure(.contactParse) }
+        var contacts = RegisterContacts()
+        if starLines == 0 && contactLines > 0 {
+            guard let list = try? message.contacts() else { throw .contactParse }
             for nameAddr in list.values {
-                let uri = message.string(nameAddr.uri.whole)
-                guard uri.utf8.count <= settings.contactMaxSize else { return .failure(.contactTooLong) }
+                let uri = nameAddr.uri.whole.clamped(to: 0 ..< bytes.count)
+                guard uri.count <= rules.contactMaxSize else { throw .contactTooLong }
                 var contact = RegisterContact(uri: uri, expires: .absent)
-                // One pass over the parameters, names compared as bytes.
-                for param in nameAddr.params(in: bytes) {
-                    guard let value = param.value else { continue }
-                    switch ParamName(bytes, param.name) {
-                    case .expires:
-                        if contact.expires == .absent && !value.isEmpty {
-                            contact.expires = Self.seconds(bytes, value).map { .seconds($0) } ?? .invalid
-                        }
-                    case .q:
-                        if contact.q == nil && !contact.qInvalid && !value.isEmpty {
-                            if let q = Self.qValue(bytes, value) { contact.q = q } else { contact.qInvalid = true }
-                        }
-                    case .received:
-                        let text = Self.unquoted(message.string(value))
-                        guard text.utf8.count <= 255 else { return .failure(.contactTooLong) }
-                        if contact.received == nil { contact.received = text }
-                    case .instance:
-                        if contact.instance == nil { contact.instance = Self.unquoted(message.string(value)) }
-                    case .regID:
-                        guard let id = Self.seconds(bytes, value), id > 0 else { return .failure(.invalidRegID) }
-                        if contact.regID == nil { contact.regID = id }
-                    case .other:
-                        break
-                    }
+                if nameAddr.paramsRange != nil {
+                    try Self.readParameters(of: nameAddr, in: message, into: &contact)
                 }
                 contacts.append(contact)
             }
@@ -125,35 +185,80 @@ struct RegisterRequest: Sendable {
 
         var path = ""
         var pathReceived = ""
-        if settings.usePath {
+        if rules.usePath && hasPath {
             var pieces: [String] = []
             for field in message.headers where field.name == .path {
                 pieces.append(message.string(field.valueRange))
             }
-            if !pieces.isEmpty {
-                guard let first = (try? message.nameAddrs(.path))?.first else { return .failure(.pathParse) }
-                path = pieces.joined(separator: ",")
-                if let received = first.uri.param(named: "received", in: bytes), let value = received.value {
-                    pathReceived = PercentText.decode(message.string(value))
-                }
+            guard let first = (try? message.nameAddrs(.path))?.first else { throw .pathParse }
+            path = pieces.joined(separator: ",")
+            if let received = first.uri.param(named: "received", in: bytes), let value = received.value {
+                pathReceived = PercentText.decode(message.string(value))
             }
         }
-        let supportsPath = message.listValues(.supported).contains { range in
-            message.string(range).lowercased() == "path"
+        var supportsPath = false
+        if hasSupported {
+            supportsPath = message.listValues(.supported).contains { range in
+                Self.equalsIgnoringCase(bytes, range, "path")
+            }
         }
-        var userAgent = "n/a"
-        if let field = message.firstHeader(.userAgent), !field.valueRange.isEmpty, field.valueRange.count < 255 {
-            userAgent = message.string(field.valueRange)
-        }
+        var userAgent: Range<Int>?
+        if let field = userAgentField, !field.isEmpty, field.count < 255 { userAgent = field }
         var methods = -1
-        if message.firstHeader(.allow) != nil {
+        if hasAllow {
             methods = 0
-            for range in message.listValues(.allow) { methods |= MethodMask.bit(message.string(range)) }
+            for range in message.listValues(.allow) { methods |= MethodMask.bit(bytes, range) }
         }
-        return .success(RegisterRequest(
-            aor: aor, toHost: toHost, callID: callID, cseq: Int(cseq.number), expiresHeader: expiresHeader,
+        return RegisterRequest(
+            bytes: bytes, aor: aor, callID: callID, cseq: Int(cseq.number), expiresHeader: expiresHeader,
             isStar: starLines > 0, contacts: contacts, path: path, pathReceived: pathReceived,
-            supportsPath: supportsPath, userAgent: userAgent, methods: methods))
+            supportsPath: supportsPath, userAgent: userAgent, methods: methods)
+    }
+
+    /// One pass over a Contact's parameters, names compared as bytes.
+    private static func readParameters(
+        of nameAddr: NameAddr, in message: SIPMessage, into contact: inout RegisterContact
+    ) throws(RegistrarError) {
+        let bytes = message.bytes
+        for param in nameAddr.params(in: bytes) {
+            guard let value = param.value else { continue }
+            switch ParamName(bytes, param.name) {
+            case .expires:
+                if contact.expires == .absent && !value.isEmpty {
+                    contact.expires = Self.seconds(bytes, value).map { .seconds($0) } ?? .invalid
+                }
+            case .q:
+                if contact.q == nil && !contact.qInvalid && !value.isEmpty {
+                    if let q = Self.qValue(bytes, value) { contact.q = q } else { contact.qInvalid = true }
+                }
+            case .received:
+                let text = Self.unquoted(bytes, value)
+                guard text.count <= 255 else { throw .contactTooLong }
+                if contact.received == nil { contact.received = text }
+            case .instance:
+                if contact.instance == nil { contact.instance = Self.unquoted(bytes, value) }
+            case .regID:
+                guard let id = Self.seconds(bytes, value), id > 0 else { throw .invalidRegID }
+                if contact.regID == nil { contact.regID = id }
+            case .other:
+                break
+            }
+        }
+    }
+
+    /// ASCII case-insensitive comparison of a range with a lowercase word.
+    static func equalsIgnoringCase(_ bytes: [UInt8], _ range: Range<Int>, _ word: StaticString) -> Bool {
+        let range = range.clamped(to: 0 ..< bytes.count)
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { wanted in
+            var i = 0
+            for b in bytes[range] {
+                let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+                if lower != wanted[i] { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// An Expires value: digits with surrounding blanks; values beyond 2^32-1 are clamped.
@@ -201,10 +306,15 @@ struct RegisterRequest: Sendable {
         return value <= 1000 ? value : nil
     }
 
-    static func unquoted(_ text: String) -> String {
-        guard text.utf8.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else { return text }
-        return String(text.dropFirst().dropLast())
+    /// A value without the double quotes around it.
+    static func unquoted(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        let range = range.clamped(to: 0 ..< bytes.count)
+        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""),
+              bytes[range.upperBound - 1] == UInt8(ascii: "\"")
+        else { return range }
+        return range.lowerBound + 1 ..< range.upperBound - 1
     }
+
 }
 
 /// The Contact parameters the registrar reads, recognised from their bytes.
@@ -213,16 +323,7 @@ enum ParamName {
 
     init(_ bytes: [UInt8], _ range: Range<Int>) {
         func matches(_ name: StaticString) -> Bool {
-            guard range.count == name.utf8CodeUnitCount else { return false }
-            return name.withUTF8Buffer { wanted in
-                var i = 0
-                for b in bytes[range] {
-                    let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-                    if lower != wanted[i] { return false }
-                    i += 1
-                }
-                return true
-            }
+            RegisterRequest.equalsIgnoringCase(bytes, range, name)
         }
         switch range.count {
         case 1: self = matches("q") ? .q : .other
@@ -256,6 +357,24 @@ enum MethodMask {
         case "KDMQ": return 16384
         default: return KamailioMethodID.other
         }
+    }
+
+    /// The bit of a method name in a request's bytes (an Allow value), compared without case.
+    static func bit(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        func named(_ word: StaticString) -> Bool { RegisterRequest.equalsIgnoringCase(bytes, range, word) }
+        switch range.count {
+        case 3: if named("ack") { return 4 }; if named("bye") { return 8 }
+        case 4: if named("info") { return 16 }; if named("kdmq") { return 16384 }
+        case 5: if named("prack") { return 1024 }; if named("refer") { return 4096 }
+        case 6:
+            if named("invite") { return 1 }; if named("cancel") { return 2 }; if named("notify") { return 128 }
+            if named("update") { return 2048 }
+        case 7: if named("message") { return 256 }; if named("options") { return 512 }; if named("publish") { return 8192 }
+        case 8: if named("register") { return 32 }
+        case 9: if named("subscribe") { return 64 }
+        default: break
+        }
+        return KamailioMethodID.other
     }
 }
 

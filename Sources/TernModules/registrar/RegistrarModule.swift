@@ -23,16 +23,18 @@ final class TableSlot: @unchecked Sendable {
 /// change bindings from the script (Kamailio's registrar module).
 final class RegistrarModule: TernModule, @unchecked Sendable {
     let name = "registrar"
-    private(set) var settings = RegistrarSettings()
-    private var services: RuntimeServices?
-    private var statistics: RegistrarStatistics?
-    private var location: UserLocation?
+    @exclusivity(unchecked) private(set) var settings = RegistrarSettings()
+    /// The numbers save() applies, from this module's and usrloc's parameters.
+    @exclusivity(unchecked) private var rules = BindingRules()
+    @exclusivity(unchecked) private var services: RuntimeServices?
+    @exclusivity(unchecked) private var statistics: RegistrarStatistics?
+    @exclusivity(unchecked) private var location: UserLocation?
     /// Tables the script names, made when the module is configured.
     /// This server's sockets as bindings name them.
     private var localSockets: Set<String> = []
     /// Each listen's socket text as save() stores it ("udp:1.2.3.4:5060"), made once: every
     /// REGISTER would otherwise build it from the receiving address.
-    private var socketTexts: [(proto: TransportProtocol, address: SocketAddressText, text: String)] = []
+    @exclusivity(unchecked) private var socketTexts: [(proto: TransportProtocol, address: SocketAddressText, text: String)] = []
     private let tableNamesLock = Lock()
     private var tableNames: [String] = []
 
@@ -115,6 +117,7 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
             throw ConfigurationError("registrar needs usrloc: add loadmodule \"usrloc.so\" before loadmodule \"registrar.so\"")
         }
         self.location = location
+        rules = BindingRules(s, location.settings)
         do throws(LocationStoreError) {
             for table in tableNamesLock.withLock({ tableNames }) { _ = try location.table(named: table) }
         } catch {
@@ -159,11 +162,19 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
     // MARK: save
 
     private var saveFunction: FunctionDeclaration {
+        // unowned(unsafe): the module lives as long as the scripts that call it (a reload keeps
+        // the modules), and a checked unowned reference was promoted through its side table
+        // (swift_unownedRetainStrong) on every REGISTER.
         FunctionDeclaration(name: "save", argumentCounts: 1...3, routeTypes: [.request, .failure, .onReply]) {
-            [unowned self] arguments, _ throws(Diagnostic) in
+            [unowned(unsafe) self] arguments, _ throws(Diagnostic) in
             let table = TableSlot(try tableName(arguments[0], function: "save"))
             let flagsArgument = arguments.count > 1 ? arguments[1] : nil
             let uriArgument = arguments.count > 2 ? arguments[2] : nil
+            // Constant flags and no URI (the usual `save("location")`) are settled here, once.
+            if arguments.count <= 2, let constant = arguments.count < 2 ? 0 : flagsArgument?.constantInt {
+                let flags = SaveFlags(rawValue: constant)
+                return { context in self.save(context, table: table, flags: flags, uri: nil) }
+            }
             return { context in
                 let flags = SaveFlags(rawValue: flagsArgument.flatMap { Self.flagValue($0, context) } ?? 0)
                 let uri = uriArgument?.evaluateString(context).flatMap { $0.isEmpty ? nil : $0 }
@@ -183,67 +194,71 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
     func save(_ context: ScriptContext, table slot: TableSlot, flags: SaveFlags, uri: String?) -> Int {
         guard let services, let location, let table = slot.resolve(self, context) else { return -1 }
         let now = location.now
-        let request: RegisterRequest
-        var failure: RegistrarError?
-        var contactHeader: [UInt8] = []
-        var code = 1
-        switch RegisterRequest.parse(context.message, aorURI: uri, settings: settings, useDomain: location.settings.useDomain) {
-        case .failure(let error):
-            failure = error
-            request = RegisterRequest(
-                aor: "", toHost: "", callID: "", cseq: 0, expiresHeader: nil, isStar: false, contacts: [], path: "",
-                pathReceived: "", supportsPath: false, userAgent: "", methods: -1)
-        case .success(let parsed):
-            request = parsed
-            let update = BindingUpdate(
-                request: parsed, settings: settings, matching: location.settings.matching,
-                cseqDelay: location.settings.cseqDelay, newestFirst: location.settings.newestFirst,
-                natFlagMask: location.settings.natFlagMask, now: now, flags: flags,
-                receivedFromAVP: settings.receivedAVP.flatMap { receivedAVPValue(context, $0) },
-                socket: socketText(context.receive),
-                branchFlags: Int(context.requestBranchFlags), makeRUID: location.nextRUID)
-            let receivedParam = settings.receivedParam
-            do throws(LocationStoreError) {
-                let outcome = try table.modify(parsed.aor) { record -> BindingOutcome in
-                    let outcome = update.apply(to: &record)
-                    contactHeader = RegistrarReply.contactHeader(record.contacts, now: now, receivedParam: receivedParam)
-                    return outcome
-                }
-                switch outcome {
-                case .saved(let value): code = value
-                case .failed(let error): failure = error
-                }
-            } catch {
-                context.worker.logger.error("save: \(error.message)")
-                failure = .insertContactFailed
-                // The bindings listed were never stored: the reply lists none.
-                contactHeader = []
-            }
+        var update: BindingUpdate
+        do throws(RegistrarError) {
+            update = BindingUpdate(
+                request: try RegisterRequest.parse(context.message, aorURI: uri, rules: rules), rules: rules, now: now,
+                flags: flags, receivedFromAVP: settings.receivedAVP.flatMap { receivedAVPValue(context, $0) },
+                socket: socketText(context.receive), branchFlags: Int(context.requestBranchFlags), ruids: location)
+        } catch {
+            return refuse(context, error, contactHeader: [], flags: flags, services: services)
         }
-        if let failure {
-            statistics?.rejected.increment()
-            if context.routeType.contains(.request) && !flags.contains(.noReply) {
-                let error = RegistrarReply.prepare(context, error: failure, contactHeader: contactHeader, request: nil, settings: settings)
-                _ = RegistrarReply.send(context, error, services: services)
+        let aor = update.request.aor
+        let receivedParam = settings.receivedParam
+        var contactHeader: [UInt8] = []
+        let outcome: BindingOutcome
+        do throws(LocationStoreError) {
+            outcome = try table.modify(aor) { record -> BindingOutcome in
+                let outcome = update.apply(to: &record)
+                contactHeader = RegistrarReply.contactHeader(record.contacts, now: now, receivedParam: receivedParam)
+                return outcome
             }
-            return failure == .tooMany ? -2 : -1
+        } catch {
+            context.worker.logger.error("save: \(error.message)")
+            // The bindings listed were never stored: the reply lists none.
+            return refuse(context, .insertContactFailed, contactHeader: [], flags: flags, services: services)
+        }
+        let code: Int
+        switch outcome {
+        case .saved(let value): code = value
+        case .failed(let error): return refuse(context, error, contactHeader: contactHeader, flags: flags, services: services)
         }
         statistics?.accepted.increment()
         if !flags.contains(.noReply) {
             if !context.routeType.intersection([.request, .failure]).isEmpty {
-                let error = RegistrarReply.prepare(context, error: .fine, contactHeader: contactHeader, request: request, settings: settings)
+                let error = RegistrarReply.prepare(
+                    context, error: .fine, contactHeader: contactHeader, path: update.request.path,
+                    supportsPath: update.request.supportsPath, rules: rules)
                 guard RegistrarReply.send(context, error, services: services) else { return -1 }
             }
         } else if flags.contains(.prepareReply) {
             context[PreparedRegistrarReply.key] = RegistrarReply.prepare(
-                context, error: .fine, contactHeader: contactHeader, request: request, settings: settings)
+                context, error: .fine, contactHeader: contactHeader, path: update.request.path,
+                supportsPath: update.request.supportsPath, rules: rules)
         }
         return code
     }
 
+    /// A REGISTER save() refuses: counted, and answered unless the flags or the route say not.
+    private func refuse(
+        _ context: ScriptContext, _ failure: RegistrarError, contactHeader: [UInt8], flags: SaveFlags,
+        services: RuntimeServices
+    ) -> Int {
+        statistics?.rejected.increment()
+        if context.routeType.contains(.request) && !flags.contains(.noReply) {
+            let error = RegistrarReply.prepare(
+                context, error: failure, contactHeader: contactHeader, path: "", supportsPath: false, rules: rules)
+            _ = RegistrarReply.send(context, error, services: services)
+        }
+        return failure == .tooMany ? -2 : -1
+    }
+
     private func socketText(_ receive: ReceiveInfo) -> String {
-        for entry in socketTexts where entry.proto == receive.proto && entry.address == receive.local {
-            return entry.text
+        // Port first: the cheapest test that tells this server's sockets apart.
+        for i in socketTexts.indices
+        where socketTexts[i].address.port == receive.local.port && socketTexts[i].proto == receive.proto
+            && socketTexts[i].address == receive.local {
+            return socketTexts[i].text
         }
         return receive.proto.lowercaseName + ":" + receive.local.description
     }

@@ -7,80 +7,90 @@ import TernScript
 /// message's reply headers, as Kamailio adds reply lumps, then sent statelessly.
 enum RegistrarReply {
     static func contactHeader(_ contacts: [LocationContact], now: Int, receivedParam: String) -> [UInt8] {
-        var out: [UInt8] = []
-        for contact in contacts where contact.isValid(at: now) {
-            if out.isEmpty {
-                out.reserveCapacity(48 + contacts.count * (contact.uri.utf8.count + 32))
-                out.append(contentsOf: "Contact: <".utf8)
-            } else {
-                out.append(contentsOf: ", <".utf8)
+        // Bindings are read through pointers where they lie in the array (a copy would retain
+        // all their Strings); the line is written into one buffer sized for the longest it can be.
+        contacts.withUnsafeBufferPointer { list -> [UInt8] in
+            guard let base = list.baseAddress else { return [] }
+            var bound = 0
+            for i in list.indices where base[i].isValid(at: now) {
+                bound += maxBindingLength(base + i, receivedParam: receivedParam)
             }
-            out.append(contentsOf: contact.uri.utf8)
-            out.append(UInt8(ascii: ">"))
-            if contact.q >= 0 {
-                out.append(contentsOf: ";q=".utf8)
-                appendQ(&out, contact.q)
-            }
-            out.append(contentsOf: ";expires=".utf8)
-            appendDecimal(&out, contact.expires == 0 ? 0 : contact.expires - now)
-            if !receivedParam.isEmpty && !contact.received.isEmpty {
-                out.append(UInt8(ascii: ";"))
-                out.append(contentsOf: receivedParam.utf8)
-                out.append(contentsOf: "=\"".utf8)
-                out.append(contentsOf: contact.received.utf8)
-                out.append(UInt8(ascii: "\""))
-            }
-            if !contact.instance.isEmpty {
-                out.append(contentsOf: ";+sip.instance=\"".utf8)
-                out.append(contentsOf: contact.instance.utf8)
-                out.append(UInt8(ascii: "\""))
-            }
-            if contact.regID > 0 {
-                out.append(contentsOf: ";reg-id=".utf8)
-                appendDecimal(&out, contact.regID)
+            guard bound > 0 else { return [] }
+            bound += "Contact: ".utf8.count + 2
+            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+                guard let start = buffer.baseAddress else { return }
+                var writer = ByteWriter(start)
+                writer.write("Contact: ")
+                var first = true
+                for i in list.indices where base[i].isValid(at: now) {
+                    if !first { writer.write(", ") }
+                    first = false
+                    writeBinding(&writer, base + i, now: now, receivedParam: receivedParam)
+                }
+                writer.write(13)
+                writer.write(10)
+                count = writer.count
             }
         }
-        if !out.isEmpty { out.append(contentsOf: [13, 10]) }
-        return out
     }
 
-    /// Kamailio's q text ("1", "0", "0.5", "0.25") written in place.
-    static func appendQ(_ out: inout [UInt8], _ q: Int) {
-        if q >= 1000 { out.append(UInt8(ascii: "1")); return }
-        if q <= 0 { out.append(UInt8(ascii: "0")); return }
-        out.append(contentsOf: "0.".utf8)
-        out.append(UInt8(48 + q / 100))
-        let rest = q % 100
-        guard rest != 0 else { return }
-        out.append(UInt8(48 + rest / 10))
-        if rest % 10 != 0 { out.append(UInt8(48 + rest % 10)) }
+    /// The most bytes `writeBinding` writes for a binding, with the separator before it.
+    private static func maxBindingLength(_ contact: UnsafePointer<LocationContact>, receivedParam: String) -> Int {
+        // ", <" ">" ";q=0.xyz" ";expires=" with a sign and 19 digits, the quotes and names of
+        // received, +sip.instance and reg-id with 19 digits: 96 covers them all.
+        96 + contact.pointee.uri.utf8.count + receivedParam.utf8.count + contact.pointee.received.utf8.count
+            + contact.pointee.instance.utf8.count
     }
 
-    static func appendDecimal(_ out: inout [UInt8], _ value: Int) {
-        if value < 0 {
-            out.append(UInt8(ascii: "-"))
-            appendDecimal(&out, -value)
-            return
+    private static func writeBinding(
+        _ writer: inout ByteWriter, _ contact: UnsafePointer<LocationContact>, now: Int, receivedParam: String
+    ) {
+        writer.write(UInt8(ascii: "<"))
+        writer.write(contentsOf: contact.pointee.uri)
+        writer.write(UInt8(ascii: ">"))
+        if contact.pointee.q >= 0 {
+            writer.write(";q=")
+            writer.writeQ(contact.pointee.q)
         }
-        if value >= 10 { appendDecimal(&out, value / 10) }
-        out.append(UInt8(48 + value % 10))
+        writer.write(";expires=")
+        writer.writeDecimal(contact.pointee.expires == 0 ? 0 : contact.pointee.expires - now)
+        if !receivedParam.isEmpty && !contact.pointee.received.isEmpty {
+            writer.write(UInt8(ascii: ";"))
+            writer.write(contentsOf: receivedParam)
+            writer.write("=\"")
+            writer.write(contentsOf: contact.pointee.received)
+            writer.write(UInt8(ascii: "\""))
+        }
+        if !contact.pointee.instance.isEmpty {
+            writer.write(";+sip.instance=\"")
+            writer.write(contentsOf: contact.pointee.instance)
+            writer.write(UInt8(ascii: "\""))
+        }
+        if contact.pointee.regID > 0 {
+            writer.write(";reg-id=")
+            writer.writeDecimal(contact.pointee.regID)
+        }
     }
 
     /// Adds the headers for `error` (and the Path checks of a success) to the context's reply
     /// headers; returns the error the reply finally reports.
     static func prepare(
-        _ context: ScriptContext, error: RegistrarError, contactHeader: [UInt8], request: RegisterRequest?,
-        settings: RegistrarSettings
+        _ context: ScriptContext, error: RegistrarError, contactHeader: [UInt8], path: String, supportsPath: Bool,
+        rules settings: BindingRules
     ) -> RegistrarError {
         var error = error
-        context.replyHeaders += contactHeader
-        if error == .fine, settings.usePath, let request, !request.path.isEmpty, settings.pathMode != .off {
-            if request.supportsPath {
-                context.replyHeaders += Array(("Path: " + request.path + "\r\n").utf8)
+        if context.replyHeaders.isEmpty {
+            context.replyHeaders = contactHeader
+        } else {
+            context.replyHeaders += contactHeader
+        }
+        if error == .fine, settings.usePath, !path.isEmpty, settings.pathMode != .off {
+            if supportsPath {
+                context.replyHeaders += Array(("Path: " + path + "\r\n").utf8)
             } else if settings.pathMode == .strict {
                 error = .pathUnsupported
                 context.replyHeaders += Array("Unsupported: path\r\n".utf8)
-                context.replyHeaders += Array(("Path: " + request.path + "\r\n").utf8)
+                context.replyHeaders += Array(("Path: " + path + "\r\n").utf8)
             }
         }
         if error == .intervalTooBrief {
@@ -103,4 +113,65 @@ enum RegistrarReply {
 /// A reply save() prepared with flags 0x12 for reg_send_reply().
 struct PreparedRegistrarReply {
     static let key = ScriptContextKey<RegistrarError>()
+}
+
+/// Writes into memory sized beforehand (see `RegistrarReply.contactHeader`): no capacity
+/// checks per byte, one copy per piece.
+struct ByteWriter {
+    private let start: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ start: UnsafeMutablePointer<UInt8>) { self.start = start }
+
+    mutating func write(_ byte: UInt8) {
+        start[count] = byte
+        count += 1
+    }
+
+    mutating func write(_ text: StaticString) {
+        let length = text.utf8CodeUnitCount
+        (start + count).update(from: text.utf8Start, count: length)
+        count += length
+    }
+
+    mutating func write(contentsOf text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            (start + count).update(from: base, count: bytes.count)
+            count += bytes.count
+        }
+    }
+
+    /// Kamailio's q text ("1", "0", "0.5", "0.25"): at most 5 bytes.
+    mutating func writeQ(_ q: Int) {
+        if q >= 1000 { write(UInt8(ascii: "1")); return }
+        if q <= 0 { write(UInt8(ascii: "0")); return }
+        write(UInt8(ascii: "0"))
+        write(UInt8(ascii: "."))
+        write(UInt8(48 + q / 100))
+        let rest = q % 100
+        guard rest != 0 else { return }
+        write(UInt8(48 + rest / 10))
+        if rest % 10 != 0 { write(UInt8(48 + rest % 10)) }
+    }
+
+    /// At most 20 bytes (a sign and 19 digits).
+    mutating func writeDecimal(_ value: Int) {
+        if value < 0 { write(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        var digits = 1
+        var probe = rest
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        var index = count + digits
+        count = index
+        repeat {
+            index -= 1
+            start[index] = UInt8(48 + rest % 10)
+            rest /= 10
+        } while rest > 0
+    }
 }

@@ -31,19 +31,30 @@ extension RRModule {
         case 2: doubled = true
         default: doubled = outbound.map { !Self.sameSocket($0, inbound) } ?? false
         }
-        var tail = (enableFullLR ? ";lr=on" : ";lr") + tag
-        if let params { tail += params }
-        tail += state.pendingParams
-        tail += ">\r\n"
-        func line(_ socket: ListenAddress) -> String {
-            var text = "Record-Route: <" + scheme + user
+        // Built as bytes, each string copied once: this runs for every record-routed request.
+        var tail: [UInt8] = []
+        tail.reserveCapacity(48)
+        Self.append(enableFullLR ? ";lr=on" : ";lr", to: &tail)
+        Self.append(tag, to: &tail)
+        if let params { Self.append(params, to: &tail) }
+        Self.append(state.pendingParams, to: &tail)
+        Self.append(">\r\n", to: &tail)
+        func line(_ socket: ListenAddress) -> [UInt8] {
+            var text: [UInt8] = []
+            text.reserveCapacity(64 + tail.count)
+            Self.append("Record-Route: <", to: &text)
+            Self.append(scheme, to: &text)
+            Self.append(user, to: &text)
             if let advertised {
-                text += advertised + Self.transportParameter(ctx.receive.proto)
+                Self.append(advertised, to: &text)
+                Self.append(Self.transportParameter(ctx.receive.proto), to: &text)
             } else {
-                text += Self.hostPort(socket) + Self.transportParameter(socket.proto)
+                Self.appendHostPort(socket, to: &text)
+                Self.append(Self.transportParameter(socket.proto), to: &text)
             }
-            if doubled { text += ";r2=on" }
-            return text + tail
+            if doubled { Self.append(";r2=on", to: &text) }
+            text += tail
+            return text
         }
         let offset = ctx.message.firstHeaderOffset
         if doubled { ctx.edits.insert(line(outbound ?? inbound), at: offset) }
@@ -125,14 +136,51 @@ extension RRModule {
     }
 
     private func recordRouteScheme(_ ctx: ScriptContext) -> String {
-        guard !ignoreSIPS, let uri = RequestURIText(ctx)?.uri, uri.scheme == .sips else { return "sip:" }
+        guard !ignoreSIPS else { return "sip:" }
+        // Only a URI written `sips:` can parse as one: the common case needs no parse (this
+        // is a filter; the parse below decides).
+        let startsWithSIPS: Bool
+        if let text = ctx.newRequestURI {
+            startsWithSIPS = Self.mayBeSIPS(text.utf8)
+        } else {
+            startsWithSIPS = Self.mayBeSIPS(ctx.message.bytes[ctx.message.requestURIRange])
+        }
+        guard startsWithSIPS, let uri = RequestURIText(ctx)?.uri, uri.scheme == .sips else { return "sip:" }
         return "sips:"
     }
 
-    static func hostPort(_ socket: ListenAddress) -> String {
-        // isIPv6 by the bytes: String.contains is slow, and this runs for every record_route().
-        let host = socket.host.utf8.contains(0x3A) ? "[" + socket.host + "]" : socket.host
-        return socket.port == 5060 ? host : host + ":" + String(socket.port)
+    private static func mayBeSIPS<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        var it = bytes.makeIterator()
+        for expected in "sips:".utf8 {
+            guard let c = it.next(), c | 0x20 == expected else { return false }
+        }
+        return true
+    }
+
+    /// `host[:port]` (IPv6 in brackets, no port when it is 5060), appended as bytes.
+    static func appendHostPort(_ socket: ListenAddress, to out: inout [UInt8]) {
+        var host = socket.host
+        host.withUTF8 { bytes in
+            let ipv6 = bytes.contains(0x3A)
+            if ipv6 { out.append(UInt8(ascii: "[")) }
+            out.append(contentsOf: bytes)
+            if ipv6 { out.append(UInt8(ascii: "]")) }
+        }
+        guard socket.port != 5060 else { return }
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(max(0, socket.port), to: &out)
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &out) }
+        out.append(UInt8(truncatingIfNeeded: 0x30 + value % 10))
+    }
+
+    /// A string's UTF-8 appended in one copy (not byte by byte through its view).
+    @inline(__always)
+    static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     static func transportParameter(_ proto: TransportProtocol) -> String {

@@ -52,9 +52,35 @@ struct RouteSet {
         return text
     }
 
+    /// Whether the entry's URI has a parameter `name` (compared case-insensitively), found by
+    /// a scan of the parameter bytes: the URI parsed already, so they are `;`-separated
+    /// `name[=value]` tokens (collecting them all cost a few thousand instructions per check).
     func hasParam(_ index: Int, named name: String) -> Bool {
-        entries[index].uri.param(named: name, in: message.bytes) != nil
+        guard let range = entries[index].uri.paramsRange, range.upperBound <= message.bytes.count else { return false }
+        let wanted = Array(name.utf8)
+        return message.bytes.withUnsafeBufferPointer { p in
+            var i = range.lowerBound
+            while i < range.upperBound {
+                var end = i
+                while end < range.upperBound, p[end] != UInt8(ascii: ";"), p[end] != UInt8(ascii: "=") { end += 1 }
+                if end - i == wanted.count {
+                    var same = true
+                    for k in 0 ..< wanted.count where Self.lower(p[i + k]) != Self.lower(wanted[k]) {
+                        same = false
+                        break
+                    }
+                    if same { return true }
+                }
+                // On to the next parameter (past its value, if any).
+                i = end
+                while i < range.upperBound, p[i] != UInt8(ascii: ";") { i += 1 }
+                i += 1
+            }
+            return false
+        }
     }
+
+    private static func lower(_ c: UInt8) -> UInt8 { (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c }
 
     /// Deletes entries 0...last: a line whose URIs are all consumed goes whole, a line left
     /// with later URIs loses the part before the first one kept.

@@ -6,8 +6,16 @@ import TernScript
 /// where it came from, keeping no state. A retransmitted request gets the same To-tag.
 final class SLModule: TernModule, @unchecked Sendable {
     let name = "sl"
-    private var services: RuntimeServices?
-    private var statistics: SLStatistics?
+    private var services: RuntimeServices? {
+        didSet { unretainedServices = services.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `services`, read per reply without retaining it: the services and this module live
+    /// as long as the server, and a retain from every worker would bounce its cache line.
+    @exclusivity(unchecked) private var unretainedServices: Unmanaged<RuntimeServices>?
+    private var statistics: SLStatistics? {
+        didSet { unretainedStatistics = statistics.map { Unmanaged.passUnretained($0) } }
+    }
+    @exclusivity(unchecked) private var unretainedStatistics: Unmanaged<SLStatistics>?
     private var defaultCode = 500
     private var defaultReason = "Internal Server Error"
 
@@ -27,7 +35,8 @@ final class SLModule: TernModule, @unchecked Sendable {
                 replyFunction(named: "send_reply", statefulIfPossible: true),
                 FunctionDeclaration(name: "sl_reply_error", argumentCounts: 0...0, routeTypes: [.request, .event]) {
                     [unowned self] _, _ throws(Diagnostic) in
-                    { context in self.replyError(context) }
+                    let module = Unmanaged.passUnretained(self)
+                    return { context in module._withUnsafeGuaranteedRef { $0.replyError(context) } }
                 },
             ],
             pseudoVariables: []
@@ -56,29 +65,47 @@ final class SLModule: TernModule, @unchecked Sendable {
             let code = try SLReplyCode(arguments[0], function: name)
             let reason = arguments[1]
             let staticReason = reason.constantString
+            // The compiled script runs this on every worker: the module is reached without
+            // retaining it (it outlives every script compiled against it).
+            let module = Unmanaged.passUnretained(self)
             return { context in
-                guard let value = code.resolve(context) else {
-                    self.services?.logger.error("\(name): reply code is not a number between 100 and 699 (\(at))")
-                    return -1
+                module._withUnsafeGuaranteedRef { module in
+                    guard let value = code.resolve(context) else {
+                        module.services?.logger.error("\(name): reply code is not a number between 100 and 699 (\(at))")
+                        return -1
+                    }
+                    if let staticReason {
+                        return module.reply(context, code: value, reason: staticReason, statefulIfPossible: statefulIfPossible)
+                    }
+                    return module.reply(context, code: value, reason: reason.evaluateString(context) ?? "",
+                                        statefulIfPossible: statefulIfPossible)
                 }
-                return self.reply(context, code: value, reason: staticReason ?? reason.evaluateString(context) ?? "",
-                                  statefulIfPossible: statefulIfPossible)
             }
         }
     }
 
     func reply(_ context: ScriptContext, code: Int, reason: String, statefulIfPossible: Bool = false) -> Int {
-        guard let services else { return -1 }
+        guard let unretainedServices else { return -1 }
+        return unretainedServices._withUnsafeGuaranteedRef { services in
+            reply(context, code: code, reason: reason, statefulIfPossible: statefulIfPossible, services: services)
+        }
+    }
+
+    private func reply(
+        _ context: ScriptContext, code: Int, reason: String, statefulIfPossible: Bool, services: RuntimeServices
+    ) -> Int {
         if statefulIfPossible, let tm = TransactionAPI.service(for: services),
            let result = tm.replyIfStateful(context, code: code, reason: reason) {
             return result
         }
         guard StatelessReply.send(context, code: code, reason: reason, services: services) else {
             // Replies and ACKs are never answered (RFC 3261 §17); Kamailio's sl counts the ACKs.
-            if context.message.methodIs(.ack) { statistics?.receivedACKs.increment() }
+            if context.message.methodIs(.ack) {
+                unretainedStatistics?._withUnsafeGuaranteedRef { $0.receivedACKs.increment() }
+            }
             return -1
         }
-        statistics?.countReply(code)
+        unretainedStatistics?._withUnsafeGuaranteedRef { $0.countReply(code) }
         return 1
     }
 

@@ -49,7 +49,9 @@ final class TMCore: @unchecked Sendable {
         self.settings = settings
         self.timers = TMTimers(clock: clock)
         self.statistics = TMStatistics(services.statistics)
-        timers.fire = { [unowned self] key in self.fire(key) }
+        // unowned(unsafe): no side-table retain per timer; the timer thread stops before the
+        // engine goes (TMModule's shutdown), as `unowned` required too.
+        timers.fire = { [unowned(unsafe) self] key in self.fire(key) }
         asyncState.attach(core: self)
     }
 
@@ -108,7 +110,7 @@ final class TMCore: @unchecked Sendable {
             }
             return bucket.insert { id in
                 TMTransaction(id: id, key: key, request: request, receive: context.receive, replyChannel: channel,
-                              timers: settings.timerValues, avps: context.avps, xavps: context.xavps)
+                              timers: settings.timerValues, avps: context.avps, xavps: context.xavps, core: self)
             }
         }
         if let old = retransmitted {
@@ -126,7 +128,6 @@ final class TMCore: @unchecked Sendable {
         t.onBranch = armed?.onBranch
         t.frTimer = armed?.frTimer
         t.frInvTimer = armed?.frInvTimer
-        t.localToTag = services.localTags.tag(for: request)
         t.saved = SavedRequestState(context)
         context[TMKeys.state] = TMRouteState(transaction: t, branch: nil, replyCode: 0, reply: nil)
         fireCallbacks(.requestIn, t)
@@ -135,42 +136,53 @@ final class TMCore: @unchecked Sendable {
         return .created(t)
     }
 
+    /// The To-tag of our local replies on `t`, made the first time one needs it (most
+    /// transactions are relayed and never answered locally with a tag). Under its lock.
+    func localToTag(_ t: TMTransaction) -> String {
+        if let tag = t.localToTag { return tag }
+        let tag = services.localTags.tag(for: t.request)
+        t.localToTag = tag
+        return tag
+    }
+
     // MARK: - running machine actions
 
     /// Carries out a machine's actions. Called with the transaction's lock held.
     func run(_ actions: [TransactionAction], on t: TMTransaction, owner: TMTimerOwner, worker: WorkerScriptState) {
-        for action in actions {
-            switch action {
-            case .send(let bytes):
-                send(bytes, on: t, owner: owner)
-            case .startTimer(let timer, let after):
-                timers.start(TMTimerKey(transaction: t.id, owner: owner, timer: timer), after: after)
-            case .cancelTimer(let timer):
-                timers.cancel(TMTimerKey(transaction: t.id, owner: owner, timer: timer))
-            case .sendACK:
-                if case .branch(let i) = owner { sendACK(t, branch: i) }
-            case .timeout:
-                if case .branch(let i) = owner { branchFailed(t, branch: i, code: 408, worker: worker) }
-            case .transportError:
-                if case .branch(let i) = owner { branchFailed(t, branch: i, code: 503, worker: worker) }
-            case .deliverResponse, .ackTimeout, .terminated:
-                // Replies are handed over by the caller, which has the message; a server
-                // transaction that saw no ACK simply ends.
-                break
-            }
+        for action in actions { perform(action, on: t, owner: owner, worker: worker) }
+    }
+
+    /// Carries out one machine action. Called with the transaction's lock held.
+    func perform(_ action: TransactionAction, on t: TMTransaction, owner: TMTimerOwner, worker: WorkerScriptState) {
+        switch action {
+        case .send(let bytes):
+            send(bytes, on: t, owner: owner)
+        case .startTimer(let timer, let after):
+            timers.start(TMTimerKey(transaction: t.id, owner: owner, timer: timer), after: after)
+        case .cancelTimer(let timer):
+            timers.cancel(TMTimerKey(transaction: t.id, owner: owner, timer: timer))
+        case .sendACK:
+            if case .branch(let i) = owner { sendACK(t, branch: i) }
+        case .timeout:
+            if case .branch(let i) = owner { branchFailed(t, branch: i, code: 408, worker: worker) }
+        case .transportError:
+            if case .branch(let i) = owner { branchFailed(t, branch: i, code: 503, worker: worker) }
+        case .deliverResponse, .ackTimeout, .terminated:
+            // Replies are handed over by the caller, which has the message; a server
+            // transaction that saw no ACK simply ends.
+            break
         }
     }
 
+    /// Queued on the transaction's lock: sent once it is released.
     private func send(_ bytes: [UInt8], on t: TMTransaction, owner: TMTimerOwner) {
         switch owner {
         case .server:
-            t.replyChannel.send(bytes)
+            t.replyLock.send(.reply(bytes))
         case .branch(let i), .cancel(let i):
             guard t.branches.indices.contains(i) else { return }
             let branch = t.branches[i]
-            if !services.sendPath.send(bytes, to: branch.target, from: branch.local) {
-                logger.debug("tm: sending to \(branch.target) failed")
-            }
+            t.replyLock.send(.request(bytes, to: branch.target, from: branch.local))
         case .lifetime:
             break
         }

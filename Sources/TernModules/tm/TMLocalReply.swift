@@ -24,7 +24,7 @@ extension TMCore {
             }
         }
         let bytes = SIPReplyBuilder.build(
-            for: t.request, code: code, reason: reason, toTag: code > 100 ? t.localToTag : nil,
+            for: t.request, code: code, reason: reason, toTag: code > 100 ? localToTag(t) : nil,
             receivedFrom: t.receive.source, extraHeaders: extra, serverHeader: services.settings.serverHeader)
         statistics.repliesGenerated.increment()
         statistics.repliesSent.increment()
@@ -38,7 +38,7 @@ extension TMCore {
         }
         run(t.server.sendLocal(code: code, bytes: bytes), on: t, owner: .server, worker: worker)
         replySent(t, bytes, code: code)
-        if t.saved.sendOptions.contains(.closeAfterReply) { t.replyChannel.close() }
+        if t.saved.sendOptions.contains(.closeAfterReply) { t.replyLock.send(.closeReply) }
         return true
     }
 
@@ -93,7 +93,24 @@ enum StatelessRequest {
         } else if let callID = try? message.callIDRange() {
             for b in message.bytes[callID] { seed = (seed ^ UInt32(b)) &* 16_777_619 }
         }
-        let branch = "z9hG4bKsl" + String(seed, radix: 16)
+        // Written straight into the string's storage (this runs for every ACK of a 2xx).
+        let branch = String(unsafeUninitializedCapacity: 9 + 8) { out in
+            var n = 0
+            for byte in "z9hG4bKsl".utf8 {
+                out[n] = byte
+                n += 1
+            }
+            let digits: StaticString = "0123456789abcdef"
+            var started = false
+            for shift in stride(from: 28, through: 0, by: -4) {
+                let nibble = Int((seed >> UInt32(shift)) & 0xF)
+                if nibble == 0 && !started && shift > 0 { continue }
+                started = true
+                out[n] = digits.utf8Start[nibble]
+                n += 1
+            }
+            return n
+        }
         let via = ViaLine.make(proto: target.proto, sentBy: local, branch: branch,
                                rport: context.sendOptions.contains(.addLocalRport))
         let bytes = OutgoingRequest.build(message, edits: context.edits, requestURI: context.newRequestURI, topVia: via)

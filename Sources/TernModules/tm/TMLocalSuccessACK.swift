@@ -22,12 +22,12 @@ extension TMCore {
         guard key.isACK, let toTag = (try? context.message.to())?.tag else { return nil }
         let ackToTag = context.message.bytes[toTag]
         let found = table.withBucket(table.hashIndex(key.hash)) { bucket in
-            bucket.first { !$0.freed && $0.isInvite && $0.key.callID == key.callID && $0.key.cseqNumber == key.cseqNumber }
+            bucket.first { !$0.freed && $0.isInvite && key.sameCallAndSequence(as: $0.key) }
         }
         guard let t = found else { return nil }
         let matches = t.replyLock.withLock { () -> Bool in
-            guard case .invite(let machine) = t.server, machine.sentLocalSuccess, let tag = t.localToTag else { return false }
-            return ackToTag.elementsEqual(tag.utf8)
+            guard case .invite(let machine) = t.server, machine.sentLocalSuccess else { return false }
+            return ackToTag.elementsEqual(localToTag(t).utf8)
         }
         return matches ? t : nil
     }

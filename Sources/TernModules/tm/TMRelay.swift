@@ -12,6 +12,22 @@ struct RelayOverride {
     var proto: TransportProtocol?
 }
 
+/// What one branch's request is made of: the relaying route's state, or what branch_route
+/// left of it.
+private struct BranchRequest {
+    var newRequestURI: String?
+    var destinationURI: String?
+    var edits: EditList
+    var flags: UInt32
+    var sendOptions: SendOptions
+
+    /// $du when set, else the (new) R-URI (as ScriptContext.nextHopURI).
+    func nextHopURI(_ request: SIPMessage) -> String {
+        if let destinationURI, !destinationURI.isEmpty { return destinationURI }
+        return newRequestURI ?? request.string(request.requestURIRange)
+    }
+}
+
 /// t_relay: the stateful forward (RFC 3261 §16.6) over the R-URI and the destination set.
 extension TMCore {
     func relay(_ context: ScriptContext, override: RelayOverride? = nil) -> Int {
@@ -46,18 +62,26 @@ extension TMCore {
                     sendLocalReply(t, code: 100, reason: settings.autoInvite100Reason, headers: [], worker: context.worker)
                 }
             }
-            var candidates: [(uri: String, du: String?, flags: UInt32)] = []
             let ruri = context.outgoingRequestURI
-            let includeMain = !t.inFailureRoute || context.branches.isEmpty
-                || context.newRequestURI != t.saved.newRequestURI || context.destinationURI != t.saved.destinationURI
-            if includeMain { candidates.append((ruri, context.destinationURI, context.requestBranchFlags)) }
-            for branch in context.branches { candidates.append((branch.uri, branch.destinationURI, branch.flags)) }
-            context.branches.removeAll()
             var sent = 0
-            for candidate in candidates
-            where forwardBranch(t, context: context, uri: candidate.uri, destination: candidate.du,
-                                flags: candidate.flags, override: override) {
-                sent += 1
+            if context.branches.isEmpty {
+                // The usual case: the R-URI alone, no list of candidates to build.
+                if forwardBranch(t, context: context, uri: ruri, destination: context.destinationURI,
+                                 flags: context.requestBranchFlags, override: override) {
+                    sent = 1
+                }
+            } else {
+                var candidates: [(uri: String, du: String?, flags: UInt32)] = []
+                let includeMain = !t.inFailureRoute
+                    || context.newRequestURI != t.saved.newRequestURI || context.destinationURI != t.saved.destinationURI
+                if includeMain { candidates.append((ruri, context.destinationURI, context.requestBranchFlags)) }
+                for branch in context.branches { candidates.append((branch.uri, branch.destinationURI, branch.flags)) }
+                context.branches.removeAll()
+                for candidate in candidates
+                where forwardBranch(t, context: context, uri: candidate.uri, destination: candidate.du,
+                                    flags: candidate.flags, override: override) {
+                    sent += 1
+                }
             }
             let result = sent > 0 ? 1 : -1
             if sent == 0 { context.worker.logger.error("t_relay: no branch could be sent (\(ruri))") }
@@ -71,47 +95,63 @@ extension TMCore {
     private func forwardBranch(_ t: TMTransaction, context: ScriptContext, uri: String, destination: String?,
                                flags: UInt32, override: RelayOverride?) -> Bool {
         let index = t.branches.count
-        // branch_route sees (and may change) this branch alone.
-        let branchContext = ScriptContext(message: t.request, receive: t.receive, worker: context.worker, routeType: .branch)
-        branchContext.newRequestURI = uri == t.request.string(t.request.requestURIRange) ? context.newRequestURI : uri
-        branchContext.destinationURI = destination
-        branchContext.edits = context.edits
-        branchContext.messageFlags = context.messageFlags
-        branchContext.requestBranchFlags = flags
-        branchContext.sendOptions = context.sendOptions
-        branchContext.forcedSendSocket = context.forcedSendSocket
-        branchContext.avps = t.avps
-        branchContext.xavps = t.xavps
-        branchContext[TMKeys.state] = TMRouteState(transaction: t, branch: index, replyCode: 0, reply: nil)
-        if let name = t.onBranch, let script = services.script, script.hasRoute(.branch(name)) {
-            let outcome = script.run(.branch(name), branchContext)
-            if outcome.dropped { return false }
+        var branch = BranchRequest(
+            // Compared as bytes first: no String made of the received R-URI for the main branch
+            // (the String comparison still decides for text that is not plain UTF-8).
+            newRequestURI: uri.utf8.elementsEqual(t.request.bytes[t.request.requestURIRange])
+                || uri == t.request.string(t.request.requestURIRange) ? context.newRequestURI : uri,
+            destinationURI: destination, edits: context.edits, flags: flags, sendOptions: context.sendOptions)
+        // branch_route sees (and may change) this branch alone, on a context of its own; one
+        // is made only when a route will see it or a forced socket is to be read from it.
+        let script = services.script
+        let branchRoute = t.onBranch.flatMap { name in script?.hasRoute(.branch(name)) == true ? name : nil }
+        var branchContext: ScriptContext?
+        if branchRoute != nil || context.forcedSendSocket != nil || script?.hasRoute(.onSend) == true {
+            let made = ScriptContext(message: t.request, receive: t.receive, worker: context.worker, routeType: .branch)
+            made.newRequestURI = branch.newRequestURI
+            made.destinationURI = destination
+            made.edits = context.edits
+            made.messageFlags = context.messageFlags
+            made.requestBranchFlags = flags
+            made.sendOptions = context.sendOptions
+            made.forcedSendSocket = context.forcedSendSocket
+            made.avps = t.avps
+            made.xavps = t.xavps
+            made[TMKeys.state] = TMRouteState(transaction: t, branch: index, replyCode: 0, reply: nil)
+            if let name = branchRoute, let script {
+                if script.run(.branch(name), made).dropped { return false }
+                branch = BranchRequest(newRequestURI: made.newRequestURI, destinationURI: made.destinationURI,
+                                       edits: made.edits, flags: made.requestBranchFlags, sendOptions: made.sendOptions)
+            }
+            branchContext = made
         }
+        let nextHopURI = branch.nextHopURI(t.request)
         let targets: [SendTarget]
         if let override, let host = override.host {
             targets = services.resolver.resolve(host: host, port: override.port, proto: override.proto ?? t.receive.proto)
         } else {
-            var resolved = services.resolver.resolve(uri: branchContext.nextHopURI)
+            var resolved = services.resolver.resolve(uri: nextHopURI)
             if let proto = override?.proto {
                 resolved = resolved.map { SendTarget(proto: proto, address: $0.address) }
             }
             targets = resolved
         }
         guard let target = targets.first else {
-            context.worker.logger.error("t_relay: cannot resolve \(branchContext.nextHopURI)")
+            context.worker.logger.error("t_relay: cannot resolve \(nextHopURI)")
             return false
         }
-        let forced = branchContext.forcedListenAddress
+        let forced = branchContext?.forcedListenAddress
         guard let local = services.sendPath.localAddress(toward: target, from: forced) else {
             context.worker.logger.error("t_relay: no socket to send to \(target)")
             return false
         }
         let branchID = TransactionBranchID(transaction: t.id, branch: index).description
         let via = ViaLine.make(proto: target.proto, sentBy: local, branch: branchID,
-                               rport: branchContext.sendOptions.contains(.addLocalRport))
-        let bytes = OutgoingRequest.build(t.request, edits: branchContext.edits,
-                                          requestURI: branchContext.newRequestURI, topVia: via)
-        guard OnSendRoute.allows(bytes, to: target, context: branchContext, services: services) else { return false }
+                               rport: branch.sendOptions.contains(.addLocalRport))
+        let bytes = OutgoingRequest.build(t.request, edits: branch.edits, requestURI: branch.newRequestURI, topVia: via)
+        if let branchContext {
+            guard OnSendRoute.allows(bytes, to: target, context: branchContext, services: services) else { return false }
+        }
         var timerValues = settings.timerValues
         let fr = t.frTimer ?? settings.frTimer
         timerValues.inviteTimeout = fr
@@ -121,14 +161,14 @@ extension TMCore {
                                               proceedingTimeout: t.frInvTimer ?? settings.frInvTimer,
                                               restartTimeoutOnProvisional: settings.restartFrOnEachReply))
             : .nonInvite(NonInviteClientTransaction(request: bytes, reliable: target.proto.isReliable, timers: timerValues))
-        let branch = TMBranch(index: index, uri: branchContext.newRequestURI ?? uri, destinationURI: destination,
-                              target: target, local: forced, requestBytes: bytes, viaBranch: branchID,
-                              client: client, flags: branchContext.requestBranchFlags)
-        t.branches.append(branch)
+        let sent = TMBranch(index: index, uri: branch.newRequestURI ?? uri, destinationURI: destination,
+                            target: target, local: forced, requestBytes: bytes, viaBranch: branchID,
+                            client: client, flags: branch.flags)
+        t.branches.append(sent)
         let added = t.responses.addBranch()
         guard added == index else { return false }
         statistics.clientTransactions.increment()
-        let actions = t.branches[index].client.handle(.start)
+        let actions = sent.client.handle(.start)
         run(actions, on: t, owner: .branch(index), worker: context.worker)
         return true
     }
@@ -199,7 +239,7 @@ extension TMCore {
             branch.ackBytes = HopRequest.ack(for: request, reply: reply)
         }
         if let ack = branch.ackBytes {
-            _ = services.sendPath.send(ack, to: branch.target, from: branch.local)
+            t.replyLock.send(.request(ack, to: branch.target, from: branch.local))
         }
     }
 

@@ -23,8 +23,10 @@ extension TMCore: ReplyConsumer {
                 if var machine = t.branches[i].cancel {
                     let actions = machine.handle(.response(code: code))
                     t.branches[i].cancel = machine
-                    run(actions.filter { if case .deliverResponse = $0 { return false } else { return true } },
-                        on: t, owner: .cancel(i), worker: worker)
+                    for action in actions {
+                        if case .deliverResponse = action { continue }
+                        perform(action, on: t, owner: .cancel(i), worker: worker)
+                    }
                 }
                 statistics.repliesAbsorbed.increment()
             } else {
@@ -36,7 +38,7 @@ extension TMCore: ReplyConsumer {
                         fireCallbacks(.responseIn, t, reply: reply, code: c)
                         branchReplied(t, branch: i, reply: reply, receive: receive, code: c, worker: worker)
                     } else {
-                        run([action], on: t, owner: .branch(i), worker: worker)
+                        perform(action, on: t, owner: .branch(i), worker: worker)
                     }
                 }
                 if actions.isEmpty, t.isInvite, (200 ..< 300).contains(code), t.branches[i].client.isTerminated {

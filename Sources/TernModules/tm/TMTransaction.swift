@@ -15,7 +15,8 @@ import TernScript
 ///
 /// Locking, as Kamailio's: the table's bucket lock covers only finding, adding and removing
 /// transactions; everything else happens under this transaction's own `replyLock` (recursive,
-/// because failure_route may t_relay or t_reply on the transaction it runs for).
+/// because failure_route may t_relay or t_reply on the transaction it runs for). What is
+/// decided under the lock is sent after it is released (`TMTransactionLock`).
 final class TMTransaction: @unchecked Sendable {
     let id: TransactionID
     let key: RequestMatchKey
@@ -24,42 +25,44 @@ final class TMTransaction: @unchecked Sendable {
     let isInvite: Bool
     /// Where replies to the request go (RFC 3261 §18.2.2, force_rport taken into account).
     let replyChannel: ReplyChannel
-    let replyLock = RecursiveLock()
-
-    var server: ServerMachine
-    var responses: ProxyResponseContext
-    var branches: [TMBranch] = []
+    let replyLock: TMTransactionLock
+    // The fields below change under `replyLock` only (`freed` also under the bucket lock):
+    // the runtime exclusivity checks would only repeat what the lock guarantees.
+    @exclusivity(unchecked) var server: ServerMachine
+    @exclusivity(unchecked) var responses: ProxyResponseContext
+    @exclusivity(unchecked) var branches: [TMBranch] = []
     /// The request's state when it was relayed: what failure_route starts from.
-    var saved = SavedRequestState()
+    @exclusivity(unchecked) var saved = SavedRequestState()
     /// AVPs and XAVPs live with the transaction: failure and reply routes see the same lists.
-    var avps: AVPList
-    var xavps: XAVPList
+    @exclusivity(unchecked) var avps: AVPList
+    @exclusivity(unchecked) var xavps: XAVPList
 
-    var onFailure: String?
-    var onReply: String?
-    var onBranch: String?
+    @exclusivity(unchecked) var onFailure: String?
+    @exclusivity(unchecked) var onReply: String?
+    @exclusivity(unchecked) var onBranch: String?
     /// t_set_fr overrides (milliseconds); nil = the module's value.
-    var frTimer: Int64?
-    var frInvTimer: Int64?
-    var canceled = false
+    @exclusivity(unchecked) var frTimer: Int64?
+    @exclusivity(unchecked) var frInvTimer: Int64?
+    @exclusivity(unchecked) var canceled = false
     /// Set while failure_route runs (t_relay there adds branches, t_reply answers).
-    var inFailureRoute = false
+    @exclusivity(unchecked) var inFailureRoute = false
     /// A final reply went upstream (relayed or local).
-    var finalSent: Int?
-    /// The To-tag of our local replies.
-    var localToTag: String?
+    @exclusivity(unchecked) var finalSent: Int?
+    /// The To-tag of our local replies, once made (TMCore.localToTag).
+    @exclusivity(unchecked) var localToTag: String?
     /// Removed from the table.
-    var freed = false
+    @exclusivity(unchecked) var freed = false
     /// Created by a local reply or a relay; counted in `active` until the final is sent.
-    var countedActive = false
+    @exclusivity(unchecked) var countedActive = false
     /// A CANCEL that arrived for this INVITE.
-    var cancelRequest: SIPMessage?
+    @exclusivity(unchecked) var cancelRequest: SIPMessage?
     /// Suspension and registered callbacks (TMAsyncState.swift).
-    var asyncState = TMTransactionAsyncState()
+    @exclusivity(unchecked) var asyncState = TMTransactionAsyncState()
 
     init(id: TransactionID, key: RequestMatchKey, request: SIPMessage, receive: ReceiveInfo, replyChannel: ReplyChannel,
-         timers: TransactionTimerValues, avps: AVPList, xavps: XAVPList) {
+         timers: TransactionTimerValues, avps: AVPList, xavps: XAVPList, core: TMCore) {
         self.id = id
+        self.replyLock = TMTransactionLock(core: core, replyChannel: replyChannel)
         self.key = key
         self.request = request
         self.receive = receive
@@ -269,19 +272,20 @@ final class TMBranch {
     let requestBytes: [UInt8]
     /// Our Via line's branch value.
     let viaBranch: String
-    var client: ClientMachine
+    // Changed under the transaction's `replyLock` only: no runtime exclusivity checks.
+    @exclusivity(unchecked) var client: ClientMachine
     /// The last final reply received (what may be relayed upstream).
-    var finalReply: SIPMessage?
+    @exclusivity(unchecked) var finalReply: SIPMessage?
     /// The last status code received.
-    var lastReplyCode = 0
+    @exclusivity(unchecked) var lastReplyCode = 0
     /// onreply_route's changes to `finalReply`, applied when it is relayed.
-    var finalReplyEdits = EditList()
+    @exclusivity(unchecked) var finalReplyEdits = EditList()
     /// The ACK for a non-2xx final reply, built once.
-    var ackBytes: [UInt8]?
-    var cancel: NonInviteClientTransaction?
+    @exclusivity(unchecked) var ackBytes: [UInt8]?
+    @exclusivity(unchecked) var cancel: NonInviteClientTransaction?
     /// CANCEL asked before any reply came: sent when the first provisional arrives.
-    var cancelPending = false
-    var flags: UInt32
+    @exclusivity(unchecked) var cancelPending = false
+    @exclusivity(unchecked) var flags: UInt32
 
     init(index: Int, uri: String, destinationURI: String?, target: SendTarget, local: ListenAddress?,
          requestBytes: [UInt8], viaBranch: String, client: ClientMachine, flags: UInt32) {

@@ -10,6 +10,35 @@ enum LocationAOR {
     }
 
     static func make(_ uri: SIPURI, in bytes: [UInt8], useDomain: Bool, caseSensitive: Bool) -> String? {
+        let all = 0 ..< bytes.count
+        let user = uri.user?.clamped(to: all)
+        if let user, bytes[user].contains(UInt8(ascii: "%")) {
+            return unescaped(uri, in: bytes, useDomain: useDomain, caseSensitive: caseSensitive)
+        }
+        // Without escapes the key is the user and host bytes as written: copied once into the
+        // String, lowercased on the way.
+        let host = useDomain ? uri.host.clamped(to: all) : 0 ..< 0
+        let userCount = user?.count ?? 0
+        let capacity = userCount + (useDomain ? 1 + host.count : 0)
+        guard capacity > 0 else { return "" }
+        return bytes.withUnsafeBufferPointer { p in
+            String(unsafeUninitializedCapacity: capacity) { out in
+                var n = 0
+                func put(_ b: UInt8) {
+                    out[n] = !caseSensitive && b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                    n += 1
+                }
+                if let user { for i in user { put(p[i]) } }
+                if useDomain {
+                    if n > 0 { put(UInt8(ascii: "@")) }
+                    for i in host { put(p[i]) }
+                }
+                return n
+            }
+        }
+    }
+
+    private static func unescaped(_ uri: SIPURI, in bytes: [UInt8], useDomain: Bool, caseSensitive: Bool) -> String {
         var key: [UInt8] = uri.user == nil ? [] : (uri.unescapedUser(in: bytes) ?? [])
         if useDomain {
             let host = bytes[uri.host.clamped(to: 0 ..< bytes.count)]

@@ -19,20 +19,25 @@ struct LocationRecord: Sendable {
 
     func index(ofRUID ruid: String) -> Int? { contacts.firstIndex { $0.ruid == ruid } }
 
-    mutating func insert(_ contact: LocationContact, newestFirst: Bool) {
-        contacts.insert(contact, at: position(for: contact, newestFirst: newestFirst))
+    mutating func insert(_ contact: __owned LocationContact, newestFirst: Bool) {
         if tracksChanges { changes.append(.inserted(contact)) }
+        let position = position(for: contact, newestFirst: newestFirst)
+        if position == contacts.count {
+            contacts.append(contact)
+        } else {
+            contacts.insert(contact, at: position)
+        }
     }
 
     /// A refreshed contact keeps its place unless its q changed (or the newest goes first).
-    mutating func update(at index: Int, to contact: LocationContact, newestFirst: Bool) {
+    mutating func update(at index: Int, to contact: __owned LocationContact, newestFirst: Bool) {
+        if tracksChanges { changes.append(.updated(contact)) }
         if !newestFirst && contacts[index].q == contact.q {
             contacts[index] = contact
         } else {
             contacts.remove(at: index)
             contacts.insert(contact, at: position(for: contact, newestFirst: newestFirst))
         }
-        if tracksChanges { changes.append(.updated(contact)) }
     }
 
     mutating func remove(at index: Int) {

@@ -26,7 +26,8 @@ final class UserLocation: @unchecked Sendable {
     private var tables: [String: LocationTable] = [:]
     private var tableOrder: [String] = []
     private let ruidCounter = ManagedAtomic<Int>(0)
-    private let ruidPrefix: String
+    /// `uloc-<time>-<pid><random>-`, as bytes: each id is this and a counter.
+    private let ruidPrefix: [UInt8]
 
     init(settings: UsrlocSettings, statistics: StatisticsRegistry, pool: DatabasePool?) {
         self.settings = settings
@@ -34,8 +35,8 @@ final class UserLocation: @unchecked Sendable {
         self.pool = pool
         // Time and pid as Kamailio's sruid has them, plus a random part: two servers sharing a
         // database (or two location services in one process) must never make the same id.
-        ruidPrefix = "uloc-\(String(Int(time(nil)), radix: 16))-\(String(Int(getpid()), radix: 16))"
-            + "\(String(UInt16.random(in: 0x1000...0xFFFF), radix: 16))-"
+        ruidPrefix = Array(("uloc-\(String(Int(time(nil)), radix: 16))-\(String(Int(getpid()), radix: 16))"
+            + "\(String(UInt16.random(in: 0x1000...0xFFFF), radix: 16))-").utf8)
     }
 
     var now: Int {
@@ -51,7 +52,28 @@ final class UserLocation: @unchecked Sendable {
 
     /// A unique id for a new binding (Kamailio's `uloc-<time>-<pid>-<n>`).
     func nextRUID() -> String {
-        ruidPrefix + String(ruidCounter.wrappingIncrementThenLoad(ordering: .relaxed))
+        let number = UInt(bitPattern: ruidCounter.wrappingIncrementThenLoad(ordering: .relaxed))
+        // Written straight into the String's storage: one allocation per id.
+        return ruidPrefix.withUnsafeBufferPointer { prefix in
+            String(unsafeUninitializedCapacity: prefix.count + 20) { out in
+                var count = prefix.count
+                if let base = out.baseAddress, let source = prefix.baseAddress {
+                    base.update(from: source, count: count)
+                }
+                var digits = 1
+                var rest = number / 10
+                while rest > 0 { digits += 1; rest /= 10 }
+                rest = number
+                var index = count + digits
+                while index > count {
+                    index -= 1
+                    out[index] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
+                count += digits
+                return count
+            }
+        }
     }
 
     /// The table of that name, made (and, with a database, created and loaded) on first use.

@@ -176,10 +176,54 @@ enum NumericAddress {
 
     /// The family of a numeric address; nil for a name.
     static func family(_ host: String) -> Family? {
+        // What inet_pton could accept is told by the characters: a name (letters beyond hex
+        // digits, '-') needs no conversion to a C string and two parse attempts, and a plain
+        // dotted quad is recognised here, in one pass over the bytes.
+        var text = host
+        let shape: Family?? = text.withUTF8 { bytes -> Family?? in
+            var digitsAndDots = true
+            for c in bytes {
+                switch c {
+                case UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "."): break
+                case UInt8(ascii: ":"), UInt8(ascii: "a") ... UInt8(ascii: "f"), UInt8(ascii: "A") ... UInt8(ascii: "F"),
+                     UInt8(ascii: "%"):
+                    digitsAndDots = false
+                default: return .some(nil)
+                }
+            }
+            if digitsAndDots && isDottedQuad(bytes) { return .some(.v4) }
+            if digitsAndDots { return nil }
+            return bytes.contains(UInt8(ascii: ":")) ? nil : .some(nil)
+        }
+        if let decided = shape { return decided }
         var v4 = in_addr()
         if inet_pton(AF_INET, host, &v4) == 1 { return .v4 }
         var v6 = in6_addr()
         return inet_pton(AF_INET6, host, &v6) == 1 ? .v6 : nil
+    }
+
+    /// `a.b.c.d` as inet_pton(AF_INET) accepts it: four decimal octets up to 255, no
+    /// leading zeros.
+    static func isDottedQuad(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var octets = 0
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for c in bytes {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return false }
+                octets += 1
+                value = 0
+                digits = 0
+                continue
+            }
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return false }
+            if digits == 0 { leadingZero = c == UInt8(ascii: "0") } else if leadingZero { return false }
+            value = value * 10 + Int(c - UInt8(ascii: "0"))
+            digits += 1
+            guard value <= 255 else { return false }
+        }
+        return octets == 3 && digits > 0
     }
 
     static func isNumeric(_ host: String) -> Bool {

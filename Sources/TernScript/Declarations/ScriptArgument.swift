@@ -18,12 +18,21 @@ public struct ScriptArgument {
     let environment: CompileEnvironment
     /// For an argument written as a bare pseudo-variable (`f($var(x))`): its text.
     let pseudoVariableText: String?
+    /// The format of a `.string` argument with pseudo-variables, outside the enum: matching
+    /// `case .string(_, let format)` per message copies the format (retaining all it holds),
+    /// while optional chaining on this field reads it in place.
+    private let stringFormat: FormatString?
 
     init(location: SourceLocation, storage: Storage, environment: CompileEnvironment, pseudoVariableText: String? = nil) {
         self.location = location
         self.storage = storage
         self.environment = environment
         self.pseudoVariableText = pseudoVariableText
+        if case .string(_, let format) = storage {
+            stringFormat = format
+        } else {
+            stringFormat = nil
+        }
     }
 
     /// The text of a constant argument (a string, a bare word, or a number as written in decimal).
@@ -69,6 +78,7 @@ public struct ScriptArgument {
     /// The argument as text for this message: pseudo-variables in strings expanded, expressions
     /// evaluated. Nil when an expression evaluates to null.
     public func evaluateString(_ ctx: ScriptContext) -> String? {
+        if let text = stringFormat?.evaluate(ctx) { return text }
         switch storage {
         case .string(let s, let format):
             guard let format else { return s }
@@ -83,6 +93,7 @@ public struct ScriptArgument {
 
     /// The argument as an integer for this message; nil when it is not a number.
     public func evaluateInt(_ ctx: ScriptContext) -> Int? {
+        if let text = stringFormat?.evaluate(ctx) { return Self.parseInteger(text) }
         switch storage {
         case .int(let i): return i
         case .string(let s, let format):
@@ -100,6 +111,7 @@ public struct ScriptArgument {
 
     /// The argument's value for this message, typed.
     public func evaluate(_ ctx: ScriptContext) -> ScriptValue {
+        if let text = stringFormat?.evaluate(ctx) { return .string(text) }
         switch storage {
         case .int(let i): return .int(i)
         case .string(let s, let format): return .string(format?.evaluate(ctx) ?? s)

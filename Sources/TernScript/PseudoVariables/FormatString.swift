@@ -13,6 +13,11 @@ public struct FormatString {
     /// Literal bytes per segment (empty for values), so expanding appends bytes without
     /// re-encoding the literals.
     private let literalBytes: [[UInt8]]
+    /// A format that is one pseudo-variable, kept unwrapped: matching `.value(let pv)` per
+    /// message would copy the reference out of the enum (retaining its text and closures).
+    private let isSingleValue: Bool
+    private let singleGetter: (ScriptContext) -> ScriptValue
+    private let singleNullPrintsEmpty: Bool
 
     init(source: String, segments: [Segment]) {
         self.source = source
@@ -20,6 +25,15 @@ public struct FormatString {
         self.literalBytes = segments.map { s in
             if case .text(let t) = s { return Array(t.utf8) }
             return []
+        }
+        if segments.count == 1, case .value(let pv) = segments[0] {
+            isSingleValue = true
+            singleGetter = pv.getter
+            singleNullPrintsEmpty = pv.nullPrintsEmpty
+        } else {
+            isSingleValue = false
+            singleGetter = { _ in .null }
+            singleNullPrintsEmpty = false
         }
     }
 
@@ -44,6 +58,11 @@ public struct FormatString {
     /// The expanded text. One pseudo-variable alone costs what reading it costs; longer
     /// formats are built in one byte buffer.
     public func evaluate(_ ctx: ScriptContext) -> String {
+        if isSingleValue {
+            let v = singleGetter(ctx)
+            if v.isNull { return singleNullPrintsEmpty ? "" : "<null>" }
+            return v.stringValue
+        }
         switch segments.count {
         case 0:
             return ""

@@ -78,7 +78,7 @@ public final class CompiledScript: @unchecked Sendable {
         ctx.runFlags = []
         ctx.lastReturnCode = 0
         ctx.depth = 1
-        let ret = runActions(route.actions, ctx)
+        let ret = runSteps(route.steps, ctx)
         let flags = ctx.runFlags
         ctx.runFlags = []
         ctx.depth = 0

@@ -8,7 +8,8 @@ public final class MyselfMatcher: @unchecked Sendable {
         let port: Int?
     }
 
-    private var entries: [Entry] = []
+    /// Written before routing starts, then only read (by every worker): no access tracking.
+    @exclusivity(unchecked) private var entries: [Entry] = []
 
     init() {}
 
