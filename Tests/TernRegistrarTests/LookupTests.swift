@@ -52,7 +52,7 @@ import Testing
         let viaPath = script.run(RegistrarScript.invite(user: "eve"))
         #expect(viaPath.newRequestURI == "sip:eve@10.0.0.6")
         #expect(viaPath.context.destinationURI == "sip:edge.example.net;lr")
-        #expect(viaPath.context[LocationLookup.pathKey] == "<sip:edge.example.net;lr>")
+        #expect(viaPath.context.pathVector == "<sip:edge.example.net;lr>")
     }
 
     @Test func methodFilteringSkipsContactsThatDoNotAllowTheMethod() {

@@ -7,10 +7,6 @@ import TernScript
 /// for tm to fork to (append_branches). Kamailio's codes: 1 found, -1 none, -2 found but
 /// none accepts the method (method_filtering), -3 internal error.
 struct LocationLookup {
-    /// The Path of the R-URI's binding, which the forwarded request carries as Route headers
-    /// (branches carry theirs in ScriptBranch.path).
-    static let pathKey = ScriptContextKey<String>()
-
     let settings: RegistrarSettings
     let now: Int
     /// This server's sockets (`udp:127.0.0.1:5060`): a binding saved through another node
@@ -47,7 +43,7 @@ struct LocationLookup {
             context.newRequestURI = first.uri
             let (destination, path) = hop(first)
             if let destination { context.destinationURI = destination }
-            if let path { context[Self.pathKey] = path }
+            context.pathVector = path
             context.requestBranchFlags |= UInt32(truncatingIfNeeded: first.cflags)
             if let socket = localSocket(first) { context.forcedSendSocket = socket }
             guard settings.appendBranches else { return 1 }

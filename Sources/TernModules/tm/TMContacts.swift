@@ -6,28 +6,31 @@ import TernScript
 /// `contacts_avp`; each t_next_contacts takes the next group of equal q into the R-URI and
 /// the destination set. The AVPs live with the transaction, so failure_route continues.
 extension TMModule {
-    /// One contact as kept in the AVP: "q\u{1}uri\u{1}du\u{1}flags".
+    /// One contact as kept in the AVP: "q\u{1}uri\u{1}du\u{1}flags\u{1}path".
     struct StoredContact {
         var q: Int
         var uri: String
         var destination: String?
         var flags: UInt32
+        var path: String?
 
         var encoded: String {
-            "\(q)\u{1}\(uri)\u{1}\(destination ?? "")\u{1}\(flags)"
+            "\(q)\u{1}\(uri)\u{1}\(destination ?? "")\u{1}\(flags)\u{1}\(path ?? "")"
         }
 
-        init(q: Int, uri: String, destination: String?, flags: UInt32) {
+        init(q: Int, uri: String, destination: String?, flags: UInt32, path: String?) {
             self.q = q
             self.uri = uri
             self.destination = destination
             self.flags = flags
+            self.path = path
         }
 
         init?(_ text: String) {
             let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false)
-            guard parts.count == 4, let q = Int(parts[0]), let flags = UInt32(parts[3]) else { return nil }
-            self.init(q: q, uri: String(parts[1]), destination: parts[2].isEmpty ? nil : String(parts[2]), flags: flags)
+            guard parts.count == 5, let q = Int(parts[0]), let flags = UInt32(parts[3]) else { return nil }
+            self.init(q: q, uri: String(parts[1]), destination: parts[2].isEmpty ? nil : String(parts[2]), flags: flags,
+                      path: parts[4].isEmpty ? nil : String(parts[4]))
         }
     }
 
@@ -47,10 +50,10 @@ extension TMModule {
         // With nothing to order (no branches) there is nothing to do.
         guard !context.branches.isEmpty else { return 1 }
         var contacts = [StoredContact(q: 1000, uri: context.outgoingRequestURI, destination: context.destinationURI,
-                                      flags: context.requestBranchFlags)]
+                                      flags: context.requestBranchFlags, path: context.pathVector)]
         for branch in context.branches {
             contacts.append(StoredContact(q: branch.q ?? 1000, uri: branch.uri, destination: branch.destinationURI,
-                                          flags: branch.flags))
+                                          flags: branch.flags, path: branch.path))
         }
         let ordered = contacts.enumerated().sorted { a, b in
             a.element.q != b.element.q ? a.element.q > b.element.q : a.offset < b.offset
@@ -71,10 +74,11 @@ extension TMModule {
             if taken == 0 {
                 context.newRequestURI = contact.uri
                 context.destinationURI = contact.destination
+                context.pathVector = contact.path
                 context.requestBranchFlags = contact.flags
             } else {
                 context.branches.append(ScriptBranch(uri: contact.uri, destinationURI: contact.destination,
-                                                     q: contact.q, flags: contact.flags))
+                                                     path: contact.path, q: contact.q, flags: contact.flags))
             }
             taken += 1
         }

@@ -67,19 +67,23 @@ extension TMCore {
             if context.branches.isEmpty {
                 // The usual case: the R-URI alone, no list of candidates to build.
                 if forwardBranch(t, context: context, uri: ruri, destination: context.destinationURI,
-                                 flags: context.requestBranchFlags, override: override) {
+                                 path: context.pathVector, flags: context.requestBranchFlags, override: override) {
                     sent = 1
                 }
             } else {
-                var candidates: [(uri: String, du: String?, flags: UInt32)] = []
+                var candidates: [(uri: String, du: String?, path: String?, flags: UInt32)] = []
                 let includeMain = !t.inFailureRoute
                     || context.newRequestURI != t.saved.newRequestURI || context.destinationURI != t.saved.destinationURI
-                if includeMain { candidates.append((ruri, context.destinationURI, context.requestBranchFlags)) }
-                for branch in context.branches { candidates.append((branch.uri, branch.destinationURI, branch.flags)) }
+                if includeMain {
+                    candidates.append((ruri, context.destinationURI, context.pathVector, context.requestBranchFlags))
+                }
+                for branch in context.branches {
+                    candidates.append((branch.uri, branch.destinationURI, branch.path, branch.flags))
+                }
                 context.branches.removeAll()
                 for candidate in candidates
                 where forwardBranch(t, context: context, uri: candidate.uri, destination: candidate.du,
-                                    flags: candidate.flags, override: override) {
+                                    path: candidate.path, flags: candidate.flags, override: override) {
                     sent += 1
                 }
             }
@@ -93,14 +97,16 @@ extension TMCore {
     /// Sends one branch. False when its next hop cannot be resolved or reached, or
     /// branch_route / onsend_route dropped it.
     private func forwardBranch(_ t: TMTransaction, context: ScriptContext, uri: String, destination: String?,
-                               flags: UInt32, override: RelayOverride?) -> Bool {
+                               path: String?, flags: UInt32, override: RelayOverride?) -> Bool {
         let index = t.branches.count
+        var edits = context.edits
+        if let path, !path.isEmpty { PathRoute.insert(path, into: &edits, of: t.request) }
         var branch = BranchRequest(
             // Compared as bytes first: no String made of the received R-URI for the main branch
             // (the String comparison still decides for text that is not plain UTF-8).
             newRequestURI: uri.utf8.elementsEqual(t.request.bytes[t.request.requestURIRange])
                 || uri == t.request.string(t.request.requestURIRange) ? context.newRequestURI : uri,
-            destinationURI: destination, edits: context.edits, flags: flags, sendOptions: context.sendOptions)
+            destinationURI: destination, edits: edits, flags: flags, sendOptions: context.sendOptions)
         // branch_route sees (and may change) this branch alone, on a context of its own; one
         // is made only when a route will see it or a forced socket is to be read from it.
         let script = services.script
@@ -110,7 +116,8 @@ extension TMCore {
             let made = ScriptContext(message: t.request, receive: t.receive, worker: context.worker, routeType: .branch)
             made.newRequestURI = branch.newRequestURI
             made.destinationURI = destination
-            made.edits = context.edits
+            made.pathVector = path
+            made.edits = edits
             made.messageFlags = context.messageFlags
             made.requestBranchFlags = flags
             made.sendOptions = context.sendOptions

@@ -28,6 +28,9 @@ public final class ScriptContext {
     @exclusivity(unchecked) var parsedNewRequestURI: ParsedURIText?
     /// The destination URI (`$du`); nil when not set.
     public var destinationURI: String? = nil
+    /// The Path of the binding lookup() chose (RFC 3327; Kamailio's path vector): the request
+    /// leaves with it as a Route header. Extra branches carry theirs in `ScriptBranch.path`.
+    public var pathVector: String? = nil
     /// Message flags (`setflag`, `$mf`).
     public var messageFlags: UInt32 = 0
     /// Changes to the received message (Kamailio's lumps: textops, rr, …), applied in one
