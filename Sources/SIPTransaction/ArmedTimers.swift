@@ -24,6 +24,15 @@ struct ActionCollector {
         append(.cancelTimer(timer))
     }
 
+    /// A retransmission timer fired: sends `bytes` (if there are any) again and re-arms `timer`
+    /// at twice the interval, capped at `cap` (T2) — Timers A, E and G alike.
+    mutating func retransmit(_ bytes: [UInt8]?, on timer: TransactionTimer, interval: inout Int64,
+                             cap: Int64, _ armed: inout ArmedTimers) {
+        if let bytes { append(.send(bytes)) }
+        interval = min(interval * 2, cap)
+        start(timer, after: interval, &armed)
+    }
+
     mutating func cancelAll(_ armed: inout ArmedTimers) {
         for timer in TransactionTimer.allCases { cancel(timer, &armed) }
     }

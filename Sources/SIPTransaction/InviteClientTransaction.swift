@@ -51,10 +51,8 @@ public struct InviteClientTransaction: Sendable {
             out.start(.b, after: timers.timerB, &armed)
 
         case (.calling, .timer(.a)) where armed.contains(.a):
-            out.append(.send(request))
             // Kamailio caps INVITE retransmissions at T2 as well; RFC 3261 lets them double on.
-            interval = min(interval * 2, timers.t2)
-            out.start(.a, after: interval, &armed)
+            out.retransmit(request, on: .a, interval: &interval, cap: timers.t2, &armed)
 
         case (.calling, .timer(.b)) where armed.contains(.b),
              (.proceeding, .timer(.b)) where armed.contains(.b) && proceedingTimedOut:

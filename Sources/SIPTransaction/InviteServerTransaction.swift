@@ -54,10 +54,9 @@ public struct InviteServerTransaction: Sendable {
         case (_, .sendLocal(let code, let bytes)):
             return handle(.sendResponse(code: code, bytes: bytes))
 
-        case (.accepted, .timer(.g)) where armed.contains(.g):
-            if let lastResponse { out.append(.send(lastResponse)) }
-            interval = min(interval * 2, timers.t2)
-            out.start(.g, after: interval, &armed)
+        case (.accepted, .timer(.g)) where armed.contains(.g),
+             (.completed, .timer(.g)) where armed.contains(.g):
+            out.retransmit(lastResponse, on: .g, interval: &interval, cap: timers.t2, &armed)
 
         case (.accepted, .ack) where armed.contains(.h):
             // The local 2xx is acknowledged: linger to absorb retransmissions.
@@ -101,11 +100,6 @@ public struct InviteServerTransaction: Sendable {
             // not repeated after it.
             out.cancel(.g, &armed)
             out.append(.send(bytes))
-
-        case (.completed, .timer(.g)) where armed.contains(.g):
-            if let lastResponse { out.append(.send(lastResponse)) }
-            interval = min(interval * 2, timers.t2)
-            out.start(.g, after: interval, &armed)
 
         case (.completed, .timer(.h)) where armed.contains(.h):
             armed.remove(.h)

@@ -32,9 +32,7 @@ public struct NonInviteClientTransaction: Sendable {
             out.start(.f, after: timers.timerF, &armed)
 
         case (.trying, .timer(.e)) where armed.contains(.e):
-            out.append(.send(request))
-            interval = min(interval * 2, timers.t2)
-            out.start(.e, after: interval, &armed)
+            out.retransmit(request, on: .e, interval: &interval, cap: timers.t2, &armed)
 
         case (.proceeding, .timer(.e)) where armed.contains(.e):
             // RFC 3261 §17.1.2.2: in Proceeding the interval is T2.

@@ -105,15 +105,13 @@ public struct ProxyResponseContext: Sendable {
             guard isInvite || upstreamFinal == nil else { return .drop }
             let first = upstreamFinal.map { !(200 ..< 300).contains($0) } ?? true
             upstreamFinal = code
-            let cancel = first && isInvite ? pendingToCancel() : []
-            for i in cancel { branches[i].cancelled = true }
+            let cancel = first && isInvite ? cancelPending() : []
             return cancel.isEmpty ? .forward : .forwardAndCancel(cancel)
         }
         guard wasPending, upstreamFinal == nil else { return .drop }
         var cancel: [Int] = []
         if code >= 600, isInvite, !disable6xxBlock {
-            cancel = pendingToCancel()
-            for i in cancel { branches[i].cancelled = true }
+            cancel = cancelPending()
         }
         if hasPendingBranches { return .store(cancel: cancel) }
         guard let best = bestFinal() else { return .store(cancel: []) }
@@ -159,7 +157,11 @@ public struct ProxyResponseContext: Sendable {
         }
     }
 
-    private func pendingToCancel() -> [Int] {
-        branches.indices.filter { branches[$0].isPending && !branches[$0].cancelled }
+    /// Marks the pending branches not yet cancelled as cancelled and returns them (the owner
+    /// sends their CANCELs).
+    private mutating func cancelPending() -> [Int] {
+        let cancel = branches.indices.filter { branches[$0].isPending && !branches[$0].cancelled }
+        for i in cancel { branches[i].cancelled = true }
+        return cancel
     }
 }

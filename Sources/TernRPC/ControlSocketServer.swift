@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Logging
+import SIPCore
 import TernRuntime
 
 /// Where the control socket lives and who may use it.
@@ -255,23 +256,18 @@ final class ControlConnection: @unchecked Sendable {
 
 /// How many control connections are open, against the limit.
 final class ConnectionCount: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
+    private let lock = Lock()
     private var count = 0
 
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
     func enter(limit: Int) -> Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        guard count < limit else { return false }
-        count += 1
-        return true
+        lock.withLock {
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
     }
 
     func leave() {
-        pthread_mutex_lock(&mutex)
-        count -= 1
-        pthread_mutex_unlock(&mutex)
+        lock.withLock { count -= 1 }
     }
 }

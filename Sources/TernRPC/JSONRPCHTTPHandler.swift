@@ -22,8 +22,7 @@ public final class JSONRPCHTTPHandler: HTTPRequestHandler, @unchecked Sendable {
 
     public func handle(_ request: SIPMessage, _ receive: ReceiveInfo, worker: WorkerScriptState) -> Bool {
         let target = request.string(request.requestURIRange)
-        let targetPath = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
-        guard targetPath == path else { return false }
+        guard target.prefix(while: { $0 != "?" }) == path else { return false }
         respond(to: request, over: receive)
         return true
     }
@@ -37,14 +36,13 @@ public final class JSONRPCHTTPHandler: HTTPRequestHandler, @unchecked Sendable {
             response.send(answering: request, over: receive, serverHeader: serverHeader)
             return
         }
-        let body = Array(request.body)
-        guard body.count <= maximumBodyBytes else {
+        guard request.body.count <= maximumBodyBytes else {
             HTTPResponse(status: 413, reason: "Payload Too Large", contentType: "text/plain", body: "request too large\n")
                 .send(answering: request, over: receive, serverHeader: serverHeader)
             return
         }
         let pretty = prettyJSON
-        switch JSONRPCCall.parse(body) {
+        switch JSONRPCCall.parse(Array(request.body)) {
         case .failure(let failure):
             HTTPResponse(status: 200, reason: "OK", contentType: "application/json", body: failure.response(pretty: pretty) + "\n")
                 .send(answering: request, over: receive, serverHeader: serverHeader)

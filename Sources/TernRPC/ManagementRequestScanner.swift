@@ -151,8 +151,9 @@ public struct ManagementRequestScanner: Sendable {
                 return
             }
             let text = Self.trimmedLine(line)
+            let next = SERTextHeader(line: line)
             line.removeAll(keepingCapacity: true)
-            if let next = SERTextHeader(line: Array(text.utf8)), next.looksLikeRequestStart {
+            if let next, next.looksLikeRequestStart {
                 // Another request began before this one ended: its writer never finished
                 // it. Refuse it rather than feed it the next request's lines.
                 events.append(.refused(Refusal(kind: .text, replyName: header.replyName, reason: "request not terminated by an empty line")))
@@ -305,7 +306,7 @@ enum ReplyNameProbe {
         guard bytes.count >= key.count else { return nil }
         var index = 0
         while index + key.count <= bytes.count {
-            if bytes[index] == key[0], Array(bytes[index..<index + key.count]) == key {
+            if bytes[index] == key[0], bytes[index..<index + key.count].elementsEqual(key) {
                 var cursor = index + key.count
                 while cursor < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[cursor]) { cursor += 1 }
                 guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }

@@ -27,9 +27,6 @@ public final class RuntimeServices: @unchecked Sendable {
     private let active = ManagedAtomic<UnsafeMutableRawPointer?>(nil)
     private let installLock = Lock()
     private var installed: [ActiveScript] = []
-    /// Bumped after each `install`: workers compare it (a plain shared read) with the script
-    /// they hold, so the shared script object is not retained by every worker per message.
-    private let installs = ManagedAtomic<Int>(0)
     /// Modules that take received replies before they are relayed statelessly (tm), in
     /// registration order. Written during configure/start only, read by every worker.
     @exclusivity(unchecked) public private(set) var replyConsumers: [any ReplyConsumer] = []
@@ -64,11 +61,11 @@ public final class RuntimeServices: @unchecked Sendable {
     func install(_ script: ActiveScript) {
         installLock.withLock { installed.append(script) }
         active.store(Unmanaged.passUnretained(script).toOpaque(), ordering: .releasing)
-        installs.wrappingIncrement(ordering: .releasing)
     }
 
-    /// Changes whenever another script is installed (see `WorkerScriptCache`).
-    var installCount: Int { installs.load(ordering: .acquiring) }
+    /// The installed script's address: a new one for every install, since no installed script
+    /// is ever freed (see `WorkerScriptCache`).
+    var activeScriptAddress: UnsafeMutableRawPointer? { active.load(ordering: .acquiring) }
 
     /// Called from a module's `configure` or `start`: the consumer sees every valid reply
     /// after the core `reply_route` ran and before stateless relaying.

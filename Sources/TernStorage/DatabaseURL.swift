@@ -102,7 +102,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard let sep = schemeSeparator(in: text), let at = text.lastIndex(of: "@"), at > sep.upperBound else { return text }
         let creds = text[sep.upperBound..<at]
         guard let colon = creds.firstIndex(of: ":") else { return text }

@@ -10,8 +10,3 @@ public enum DefaultDatabase {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
-
-/// URLs as they may appear in logs and errors: the password hidden.
-public enum DatabaseURLText {
-    public static func redacted(_ url: String) -> String { DatabaseURL.redacted(url) }
-}

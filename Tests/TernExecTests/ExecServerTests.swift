@@ -39,20 +39,7 @@ struct ExecServerTests {
         """
 
     /// The seed's INVITE as printed in "Using exec: Step 2", with a body of the announced length.
-    static let seedInvite: [UInt8] = Array("""
-        INVITE sip:jiri@iptel.org SIP/2.0\r
-        Via: SIP/2.0/UDP 195.37.77.100:5040\r
-        Max-Forwards: 10\r
-        From: "alice" <sip:alice@iptel.org>;tag=76ff7a07-c091-4192-84a0-d56e91fe104f\r
-        To: <sip:jiri@iptel.org>\r
-        Call-ID: d10815e0-bf17-4afa-8412-d9130a793d96@213.20.128.35\r
-        CSeq: 2 INVITE\r
-        Contact: <sip:123.20.128.35:9315>\r
-        Content-Type: application/sdp\r
-        Content-Length: 451\r
-        \r
-
-        """.utf8) + Array(repeating: UInt8(ascii: "v"), count: 451)
+    static let seedInvite: [UInt8] = Array(ExecEnvironmentTests.seedInvite.utf8)
 
     @Test("the program's environment for the seed's INVITE, variable by variable")
     func seedEnvironment() throws {

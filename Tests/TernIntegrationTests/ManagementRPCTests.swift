@@ -146,10 +146,10 @@ struct ManagementRPCTests {
     @Test func jsonrpcExecFromTheScript() throws {
         let config = ManagementServer.config(
             extraParameters: "modparam(\"jsonrpcs\", \"pretty_format\", 0)",
-            extraRoute: #"jsonrpc_exec("{\"jsonrpc\":\"2.0\",\"method\":\"core.echo\",\"params\":[\"hi\"],\"id\":1}"); sl_send_reply("200", "$jsonrpl(code) $jsonrpl(body)"); exit;"#)
+            extraRoute: #"jsonrpc_exec("{\"jsonrpc\":\"2.0\",\"method\":\"core.echo\",\"params\":[\"hi\"],\"id\":1}"); sl_send_reply("200", "$jsonrpl(code) $jsonrpl(text) $jsonrpl(body)"); exit;"#)
         let server = try ManagementServer.start(config)
         defer { server.stop() }
-        #expect(try optionsReason(server) == #"200 {"jsonrpc":"2.0","result":["hi"],"id":1}"#)
+        #expect(try optionsReason(server) == #"200 OK {"jsonrpc":"2.0","result":["hi"],"id":1}"#)
     }
 
     private func optionsReason(_ server: ManagementServer) throws -> String? {

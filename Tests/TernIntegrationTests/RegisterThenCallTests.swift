@@ -61,7 +61,7 @@ struct RegisterThenCallTests {
     /// A SIPp UAS registered (by a REGISTER sent for it) at `registrar`; a SIPp UAC calls its
     /// AOR through `proxy`; the call must complete and the UAS see INVITE, ACK and BYE.
     private func registerThenCall(registrar: TernProcess, proxy: TernProcess) throws {
-        guard let sipp = SIPpRunner.executable else { return }
+        let sipp = try #require(SIPpRunner.executable, "sipp is not installed")
         let uasPort = try FreePort.udp()
         let work = try TemporaryDirectory(prefix: "tern-uas")
         let uas = try ChildProcess(

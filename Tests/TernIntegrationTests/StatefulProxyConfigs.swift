@@ -1,3 +1,5 @@
+import TernTestSupport
+
 /// Configs for the tm tests: `{PORT}` is Tern's port, `{UAS1}`/`{UAS2}` the SIPp callees'.
 enum StatefulProxyConfigs {
     /// record_route/loose_route proxy as the bench's proxy-stateful.cfg, forwarding new calls
@@ -10,19 +12,7 @@ enum StatefulProxyConfigs {
         let target = fork
             ? "$ru = \"sip:callee@127.0.0.1:{UAS1}\";\n\tappend_branch(\"sip:callee@127.0.0.1:{UAS2}\");"
             : "$du = \"sip:127.0.0.1:{UAS1}\";"
-        return """
-            #!KAMAILIO
-            debug=-1
-            log_stderror=yes
-            children=2
-            listen=udp:127.0.0.1:{PORT}
-
-            loadmodule "tm.so"
-            loadmodule "tmx.so"
-            loadmodule "sl.so"
-            loadmodule "rr.so"
-            loadmodule "pv.so"
-            loadmodule "textops.so"
+        return TestConfigHead.udp(loading: ["tm", "tmx", "sl", "rr", "pv", "textops"]) + """
             \(extraModparams)
             request_route {
             \tif (method=="OPTIONS" && uri==myself) {
@@ -90,5 +80,19 @@ enum StatefulProxyConfigs {
         var text = config.replacingOccurrences(of: "{UAS1}", with: String(uas1))
         if let uas2 { text = text.replacingOccurrences(of: "{UAS2}", with: String(uas2)) }
         return text
+    }
+}
+
+extension SIPRequestBuilder {
+    /// The ACK for a final reply to this INVITE (sent with CSeq 1): no body, the reply's To.
+    func ack(to toWithTag: String) -> SIPRequestBuilder {
+        var ack = self
+        ack.method = "ACK"
+        ack.body = []
+        ack.remove("Content-Type")
+        ack.remove("Contact")
+        ack.set("CSeq", "1 ACK")
+        ack.set("To", toWithTag)
+        return ack
     }
 }

@@ -9,15 +9,7 @@ import TernTestSupport
 @Suite("Stateful replies", .serialized)
 struct StatefulReplyTests {
     static func config(silentPort: UInt16) -> String {
-        """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-
-        loadmodule "tm.so"
-        loadmodule "sl.so"
+        TestConfigHead.udp(loading: ["tm", "sl"]) + """
         modparam("tm", "fr_timer", 1200)
 
         request_route {
@@ -67,13 +59,7 @@ struct StatefulReplyTests {
         let resent = try #require(try phone.receiveReply(timeout: .seconds(2)) { $0.statusCode == 486 })
         #expect(resent.value(of: "To") == first.value(of: "To"))
         // The ACK (same branch, our To tag) stops the retransmissions.
-        var ack = invite
-        ack.method = "ACK"
-        ack.body = []
-        ack.remove("Content-Type")
-        ack.remove("Contact")
-        ack.set("CSeq", "1 ACK")
-        ack.set("To", try #require(first.value(of: "To")))
+        let ack = invite.ack(to: try #require(first.value(of: "To")))
         try phone.send(ack.bytes(), to: tern.port)
         _ = try phone.drain(for: .milliseconds(300))
         let after = try phone.drain(for: .milliseconds(2500)).compactMap { SIPReply(bytes: $0) }

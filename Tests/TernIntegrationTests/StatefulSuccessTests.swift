@@ -9,16 +9,7 @@ import TernTestSupport
 @Suite("Stateful 2xx handling", .serialized)
 struct StatefulSuccessTests {
     static func config(calleePort: UInt16) -> String {
-        """
-        #!KAMAILIO
-        debug=-1
-        log_stderror=yes
-        children=2
-        listen=udp:127.0.0.1:{PORT}
-
-        loadmodule "tm.so"
-        loadmodule "sl.so"
-        loadmodule "rr.so"
+        TestConfigHead.udp(loading: ["tm", "sl", "rr"]) + """
         modparam("tm", "fr_inv_timer", 1000)
 
         request_route {
@@ -73,13 +64,7 @@ struct StatefulSuccessTests {
         }
         #expect(repeated.allSatisfy { $0.value(of: "To") == toWithTag })
         // The ACK for a 2xx is its own transaction: a new branch, our To tag.
-        var ack = invite
-        ack.method = "ACK"
-        ack.body = []
-        ack.remove("Content-Type")
-        ack.remove("Contact")
-        ack.set("CSeq", "1 ACK")
-        ack.set("To", toWithTag)
+        var ack = invite.ack(to: toWithTag)
         ack.set("Via", "SIP/2.0/UDP 127.0.0.1:\(phone.localPort);branch=z9hG4bK\(uniqueToken("ack"));rport")
         if ackWithRoute {
             // Were it not absorbed, t_relay would send it on to the callee.

@@ -143,6 +143,25 @@ struct StatelessForwardingTests {
         #expect(text2.contains("\r\nVia: SIP/2.0/UDP 127.0.0.1:\(tern.port);branch=z9hG4bK"))
     }
 
+    @Test("onsend_route's $snd(sip) is the socket force_send_socket chose")
+    func onsendSeesTheForcedSocket() throws {
+        let next = try UDPEndpoint()
+        let text = Self.config(route: """
+            force_send_socket(udp:127.0.0.2:{PORT}); forward("127.0.0.1", \(next.localPort)); exit;
+            """, extra: """
+            onsend_route {
+                if ($snd(sip) != "127.0.0.2") { drop; }
+            }
+            """).replacingOccurrences(of: "listen=tcp:127.0.0.1:{PORT}", with: "listen=tcp:127.0.0.1:{PORT}\nlisten=udp:127.0.0.2:{PORT}")
+        let tern = try TernProcess.start(config: text)
+        defer { tern.stop() }
+        let phone = try UDPEndpoint()
+        let request = SIPRequestBuilder.invite(serverPort: tern.port, clientPort: phone.localPort, user: "bob")
+        try phone.send(request.bytes(), to: tern.port)
+        let forwarded = try #require(try next.receive(timeout: .seconds(2)), "onsend_route saw another source socket")
+        #expect(String(decoding: forwarded, as: UTF8.self).contains("\r\nVia: SIP/2.0/UDP 127.0.0.2:\(tern.port);branch="))
+    }
+
     @Test("a TCP reply whose connection is gone goes on a new one to the Via address",
           arguments: [false, true])
     func tcpReplyReconnects(noConnect: Bool) throws {

@@ -191,7 +191,7 @@ private struct HeaderBlock {
     func has(_ name: String, compact: String) -> Bool {
         lines.contains { line in
             guard let colon = line.firstIndex(of: ":") else { return false }
-            let field = line[..<colon].trimmedOf(" \t").lowercased()
+            let field = line[..<colon].trimmingCharacters(in: " \t").lowercased()
             return field == name || field == compact
         }
     }
@@ -236,7 +236,7 @@ private struct DialogReply {
         }
         // A UAC's route set is the Record-Route list reversed (RFC 3261 §12.1.2).
         for field in reply.headers.reversed() where field.name == .recordRoute {
-            let values = reply.string(field.valueRange).split(separator: ",").map { $0.trimmedOf(" \t") }
+            let values = reply.string(field.valueRange).split(separator: ",").map { $0.trimmingCharacters(in: " \t") }
             routeSet += values.reversed()
         }
         if let first = routeSet.first { nextHop = DialogReply.uri(in: first) }
@@ -246,7 +246,7 @@ private struct DialogReply {
         if let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
             return String(value[value.index(after: open)..<close])
         }
-        return String(value.split(separator: ";", maxSplits: 1).first ?? Substring(value)).trimmedOf(" \t")
+        return (value.split(separator: ";", maxSplits: 1).first ?? Substring(value)).trimmingCharacters(in: " \t")
     }
 }
 
@@ -258,15 +258,4 @@ extension String {
     fileprivate var splitLines: [String] {
         split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
     }
-
-    fileprivate func trimmedOf(_ set: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmedOf(_ set: String) -> String { String(self).trimmedOf(set) }
 }

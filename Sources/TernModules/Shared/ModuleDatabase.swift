@@ -18,7 +18,7 @@ enum ModuleDatabase {
             if let tables { _ = try KamailioSchema.createMissingTables(on: pool, tables: tables) }
             return pool
         } catch {
-            throw ConfigurationError("\(module) db_url \(DatabaseURLText.redacted(url)): \(error.message)")
+            throw ConfigurationError("\(module) db_url \(DatabaseURL.redacted(url)): \(error.message)")
         }
     }
 }

@@ -221,12 +221,16 @@ final class AccModule: TernModule, @unchecked Sendable {
             tracker.destroyed(info.transaction)
             return
         case .requestIn:
+            // A context costs allocations on every transaction: not for one never followed.
+            if info.request.method == .cancel && !settings.reportCancels { return }
             guard let ctx = tm.requestContext(of: info.transaction, worker: callbackWorker()) else { return }
             tracker.requestIn(info.transaction, method: info.request.method, flags: ctx.messageFlags, settings: settings)
             return
         default:
             break
         }
+        // A provisional reply is accounted only as early media: no context for a 100/180 otherwise.
+        if info.event == .responseOut && info.code < 200 && !settings.earlyMedia { return }
         guard tracker.isWatching(info.transaction),
               let ctx = tm.requestContext(of: info.transaction, worker: callbackWorker())
         else { return }

@@ -58,8 +58,10 @@ final class AuthModule: TernModule, @unchecked Sendable {
                     let destination = try args[2].pseudoVariable()
                     return { ctx in
                         let r = DigestChallengeReply.realm(realm.evaluateString(ctx), ctx)
-                        let value = self.challengeValue(ctx, realm: r, flags: flags.value(ctx))
-                        destination.set(ctx, .string(DigestChallengeReply.headerLine(.www, value: value)))
+                        let f = flags.value(ctx)
+                        let line = self.authenticator.challengeLine(
+                            .www, realm: r, qop: self.challengeQOP(f), stale: self.challengeIsStale(ctx, flags: f))
+                        destination.set(ctx, .string(String(decoding: line, as: UTF8.self)))
                         return 1
                     }
                 },
@@ -138,10 +140,6 @@ final class AuthModule: TernModule, @unchecked Sendable {
         }
     }
 
-    private func challengeValue(_ ctx: ScriptContext, realm: String, flags: Int) -> String {
-        authenticator.challengeValue(realm: realm, qop: challengeQOP(flags), stale: challengeIsStale(ctx, flags: flags))
-    }
-
     private func challengeQOP(_ flags: Int) -> DigestQOP? {
         DigestChallengeReply.qop(flags: flags, default: authenticator.settings.qop)
     }
@@ -215,9 +213,8 @@ final class AuthModule: TernModule, @unchecked Sendable {
     /// header line goes to `challenge_attr` for the script to send (append_to_reply, msrp_reply …).
     private func storeChallenge(_ ctx: ScriptContext, kind: DigestAuthenticator.HeaderKind, realm: String, flags: Int) {
         let qop: DigestQOP? = flags & 8 != 0 ? .authInt : (flags & 4 != 0 ? .auth : nil)
-        let stale = flags & 16 != 0 || (ctx[DigestAuthState.key]?.stale ?? false)
-        let line = DigestChallengeReply.headerLine(kind, value: authenticator.challengeValue(realm: realm, qop: qop, stale: stale))
-        ctx.avps.add(challengeAttribute, .string(line))
+        let line = authenticator.challengeLine(kind, realm: realm, qop: qop, stale: challengeIsStale(ctx, flags: flags))
+        ctx.avps.add(challengeAttribute, .string(String(decoding: line, as: UTF8.self)))
     }
 }
 

@@ -52,18 +52,6 @@ final class DigestAuthenticator: @unchecked Sendable {
 
     // MARK: challenges
 
-    func makeNonce() -> [UInt8] {
-        nonces.make(now: clock(), index: tracker.issue())
-    }
-
-    /// `Digest realm="R", nonce="N"[, stale=true][, algorithm=A][, qop="auth"]` (Kamailio's order).
-    func challengeValue(realm: String, qop: DigestQOP?, stale: Bool) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(realm.utf8.count &+ 128)
-        appendChallengeValue(to: &bytes, realm: realm, qop: qop, stale: stale)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// The whole header line (`WWW-Authenticate: Digest …\r\n`), built as bytes in one
     /// buffer: this runs for every challenge.
     func challengeLine(_ kind: HeaderKind, realm: String, qop: DigestQOP?, stale: Bool) -> [UInt8] {
@@ -75,6 +63,7 @@ final class DigestAuthenticator: @unchecked Sendable {
         return bytes
     }
 
+    /// `Digest realm="R", nonce="N"[, stale=true][, algorithm=A][, qop="auth"]` (Kamailio's order).
     private func appendChallengeValue(to bytes: inout [UInt8], realm: String, qop: DigestQOP?, stale: Bool) {
         Self.append("Digest realm=\"", to: &bytes)
         bytes.append(contentsOf: realm.utf8)

@@ -20,10 +20,6 @@ enum DigestChallengeReply {
         return param
     }
 
-    static func headerLine(_ kind: DigestAuthenticator.HeaderKind, value: String) -> String {
-        (kind == .www ? "WWW-Authenticate: " : "Proxy-Authenticate: ") + value + "\r\n"
-    }
-
     /// Sends the challenge reply — through the transaction when tm has one for the request (as
     /// Kamailio's auth does), else statelessly; false when it could not be sent (a reply, an ACK).
     static func send(_ ctx: ScriptContext, kind: DigestAuthenticator.HeaderKind, headerLine: [UInt8],

@@ -102,18 +102,8 @@ extension HTableModule {
         ]
         for (name, byValue) in [("sht_match_name", false), ("sht_has_name", false), ("sht_match_str_value", true), ("sht_has_str_value", true)] {
             list.append(function(name, 3) { ctx, args, at in
-                guard let table = self.table(args[0], ctx, name, at) else { return -1 }
-                let test: HTableTest
-                do {
-                    guard let made = try HTableTest.matching(args[1], args[2]) else {
-                        ctx.logFunctionError(name, "unknown operator '\(args[1])' (eq, ne, re, sw)", at: at)
-                        return -1
-                    }
-                    test = made
-                } catch {
-                    ctx.logFunctionError(name, "bad regular expression: \((error as? POSIXRegex.RegexError)?.message ?? "\(error)")", at: at)
-                    return -1
-                }
+                guard let table = self.table(args[0], ctx, name, at),
+                      let test = self.test(HTableTest.matching, args, operators: "eq, ne, re, sw", ctx, name, at) else { return -1 }
                 return table.contains { key, item in byValue ? test.matchesValue(item.value) : test.matchesName(key) } ? 1 : -1
             })
         }
@@ -165,20 +155,28 @@ extension HTableModule {
     }
 
     private func removeByOperator(_ args: [String], byValue: Bool, _ ctx: ScriptContext, _ function: String, _ at: SourceLocation) -> Int {
-        guard let table = table(args[0], ctx, function, at) else { return -1 }
-        let test: HTableTest
-        do {
-            guard let made = try HTableTest.removal(args[1], args[2]) else {
-                ctx.logFunctionError(function, "unknown operator '\(args[1])' (re, sw, ew, in)", at: at)
-                return -1
-            }
-            test = made
-        } catch {
-            ctx.logFunctionError(function, "bad regular expression: \(error.message)", at: at)
-            return -1
-        }
+        guard let table = table(args[0], ctx, function, at),
+              let test = test(HTableTest.removal, args, operators: "re, sw, ew, in", ctx, function, at) else { return -1 }
         table.removeAll { key, item in byValue ? test.matchesValue(item.value) : test.matchesName(key) }
         return 1
+    }
+
+    /// The test `make` builds from operator `args[1]` and operand `args[2]`; nil (logged) when
+    /// the operator is not one of `operators` or the regular expression does not compile.
+    private func test(
+        _ make: (String, String) throws(POSIXRegex.RegexError) -> HTableTest?, _ args: [String], operators: String,
+        _ ctx: ScriptContext, _ function: String, _ at: SourceLocation
+    ) -> HTableTest? {
+        do {
+            guard let made = try make(args[1], args[2]) else {
+                ctx.logFunctionError(function, "unknown operator '\(args[1])' (\(operators))", at: at)
+                return nil
+            }
+            return made
+        } catch {
+            ctx.logFunctionError(function, "bad regular expression: \(error.message)", at: at)
+            return nil
+        }
     }
 
     private func withIteratorItem(

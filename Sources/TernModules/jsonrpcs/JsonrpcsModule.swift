@@ -16,9 +16,11 @@ final class JsonrpcsModule: TernModule, @unchecked Sendable {
     private var fifo = FIFOServerConfiguration(path: "")
     private var server: FIFOServer?
     private var services: RuntimeServices?
+    private var httpHandler: JSONRPCHTTPHandler?
 
     private var scriptFunctions: JsonrpcsScriptFunctions {
-        JsonrpcsScriptFunctions(services: { [weak self] in self?.services }, pretty: { [weak self] in self?.pretty ?? true })
+        JsonrpcsScriptFunctions(services: { [weak self] in self?.services }, pretty: { [weak self] in self?.pretty ?? true },
+                                httpHandler: { [weak self] in self?.httpHandler })
     }
 
     var declaration: ModuleDeclaration {
@@ -70,9 +72,9 @@ final class JsonrpcsModule: TernModule, @unchecked Sendable {
             }
         }
         fifo.prettyJSON = pretty
-        if transport & 1 != 0 {
-            services.addHTTPHandler(JSONRPCHTTPHandler(registry: services.rpc, prettyJSON: pretty, serverHeader: services.settings.serverHeader))
-        }
+        let handler = JSONRPCHTTPHandler(registry: services.rpc, prettyJSON: pretty, serverHeader: services.settings.serverHeader)
+        httpHandler = handler
+        if transport & 1 != 0 { services.addHTTPHandler(handler) }
     }
 
     func start(services: RuntimeServices) throws(ConfigurationError) {

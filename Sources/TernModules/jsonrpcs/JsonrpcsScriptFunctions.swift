@@ -18,6 +18,8 @@ struct JsonrpcsScriptFunctions {
 
     let services: @Sendable () -> RuntimeServices?
     let pretty: @Sendable () -> Bool
+    /// The module's one handler, built when the module is configured.
+    let httpHandler: @Sendable () -> JSONRPCHTTPHandler?
 
     var functions: [FunctionDeclaration] {
         [
@@ -35,27 +37,24 @@ struct JsonrpcsScriptFunctions {
         [
             PseudoVariableDeclaration(name: "jsonrpl", innerName: .required) { binding throws(Diagnostic) in
                 let key = binding.inner ?? ""
-                guard ["code", "text", "body"].contains(key) else {
-                    throw binding.error("$jsonrpl(\(key)): the key is code, text or body")
+                // The key is resolved here, once, not on each read.
+                let read: (ExecReply) -> ScriptValue
+                switch key {
+                case "code": read = { .int($0.code) }
+                case "text": read = { .string($0.text) }
+                case "body": read = { .string($0.body) }
+                default: throw binding.error("$jsonrpl(\(key)): the key is code, text or body")
                 }
-                return PseudoVariableAccessors { ctx in
-                    guard let reply = ctx[Self.replyKey] else { return ScriptValue.null }
-                    switch key {
-                    case "code": return ScriptValue.int(reply.code)
-                    case "text": return ScriptValue.string(reply.text)
-                    default: return ScriptValue.string(reply.body)
-                    }
-                }
+                return PseudoVariableAccessors { ctx in ctx[Self.replyKey].map(read) ?? ScriptValue.null }
             },
         ]
     }
 
     private func dispatch(_ ctx: ScriptContext, at: SourceLocation) -> Int {
-        guard ctx.message.kind == .httpRequest, let services = services() else {
+        guard ctx.message.kind == .httpRequest, let handler = httpHandler() else {
             ctx.logFunctionError("jsonrpc_dispatch", "the message is not an HTTP request", at: at)
             return -1
         }
-        let handler = JSONRPCHTTPHandler(registry: services.rpc, prettyJSON: pretty(), serverHeader: services.settings.serverHeader)
         handler.respond(to: ctx.message, over: ctx.receive)
         return 1
     }

@@ -20,49 +20,25 @@ enum BindingOutcome: Sendable {
     case failed(RegistrarError)
 }
 
-/// What save() applies from the registrar's and usrloc's parameters, gathered once when
-/// the module is configured (plain values: copying it per REGISTER costs no retain).
+/// What save() applies: the registrar's parameters and usrloc's, gathered once when the
+/// module is configured (plain values: copying it per REGISTER costs no retain).
 struct BindingRules: Sendable {
-    var defaultExpires = 3600
-    var defaultExpiresRange = 0
-    var expiresRange = 0
-    var minExpires = 60
-    var minExpiresMode = 0
-    var maxExpires = 0
-    var maxContacts = 0
-    var defaultQ = -1
+    var registrar = RegistrarSettings()
     var matching: ContactMatching = .contact
     var cseqDelay = 20
     var newestFirst = false
     var natFlagMask = 0
     var useDomain = false
-    var caseSensitive = false
-    var contactMaxSize = 512
-    var usePath = false
-    var pathMode = RegistrarSettings.PathMode.strict
-    var retryAfter = 0
 
     init() {}
 
     init(_ settings: RegistrarSettings, _ usrloc: UsrlocSettings) {
-        defaultExpires = settings.defaultExpires
-        defaultExpiresRange = settings.defaultExpiresRange
-        expiresRange = settings.expiresRange
-        minExpires = settings.minExpires
-        minExpiresMode = settings.minExpiresMode
-        maxExpires = settings.maxExpires
-        maxContacts = settings.maxContacts
-        defaultQ = settings.defaultQ
+        registrar = settings
         matching = usrloc.matching
         cseqDelay = usrloc.cseqDelay
         newestFirst = usrloc.newestFirst
         natFlagMask = usrloc.natFlagMask
         useDomain = usrloc.useDomain
-        caseSensitive = settings.caseSensitive
-        contactMaxSize = settings.contactMaxSize
-        usePath = settings.usePath
-        pathMode = settings.pathMode
-        retryAfter = settings.retryAfter
     }
 }
 
@@ -127,33 +103,33 @@ struct BindingUpdate {
     /// Absolute expiry (0 = remove) of one contact.
     func expires(of contact: RegisterContact) -> Result<Int, RegistrarError> {
         var seconds: Int
-        var range = rules.expiresRange
+        var range = rules.registrar.expiresRange
         switch contact.expires {
         case .seconds(let value):
             seconds = value
         case .invalid:
-            seconds = rules.defaultExpires
-            range = rules.defaultExpiresRange
+            seconds = rules.registrar.defaultExpires
+            range = rules.registrar.defaultExpiresRange
         case .absent:
             if let header = request.expiresHeader {
                 seconds = header
             } else {
-                seconds = rules.defaultExpires
-                range = rules.defaultExpiresRange
+                seconds = rules.registrar.defaultExpires
+                range = rules.registrar.defaultExpiresRange
             }
         }
         guard seconds != 0 else { return .success(0) }
-        if seconds < rules.minExpires {
-            if rules.minExpiresMode != 0 { return .failure(.intervalTooBrief) }
-            seconds = rules.minExpires
+        if seconds < rules.registrar.minExpires {
+            if rules.registrar.minExpiresMode != 0 { return .failure(.intervalTooBrief) }
+            seconds = rules.registrar.minExpires
         }
         if range > 0 && !flags.contains(.noVariation) {
             // Never longer than asked (RFC 3261 §10.3 step 7), at most `range` percent shorter.
             let lowest = seconds - seconds * min(range, 100) / 100
             seconds = lowest + (seconds - lowest) * Int.random(in: 0..<100) / 100
-            seconds = max(seconds, rules.minExpires)
+            seconds = max(seconds, rules.registrar.minExpires)
         }
-        if rules.maxExpires > 0 && seconds > rules.maxExpires { seconds = rules.maxExpires }
+        if rules.registrar.maxExpires > 0 && seconds > rules.registrar.maxExpires { seconds = rules.registrar.maxExpires }
         return .success(now + seconds)
     }
 
@@ -199,7 +175,7 @@ struct BindingUpdate {
             userAgent = requestUserAgent()
         }
         return LocationContact(
-            uri: uri, expires: expires, q: contact.q ?? rules.defaultQ, callID: callID,
+            uri: uri, expires: expires, q: contact.q ?? rules.registrar.defaultQ, callID: callID,
             cseq: request.cseq, path: request.path, received: received, userAgent: userAgent, socket: socket,
             flags: flags.contains(.memoryOnly) ? LocationContact.memoryOnlyFlag : 0, cflags: cflags,
             methods: request.methods, ruid: ruid, instance: instance, regID: contact.regID ?? 0,
@@ -292,7 +268,7 @@ struct BindingUpdate {
             case .failure(let error): return .failed(error)
             }
             if expiry == 0 { continue }
-            if rules.maxContacts > 0 && count >= rules.maxContacts { return .failed(.tooMany) }
+            if rules.registrar.maxContacts > 0 && count >= rules.registrar.maxContacts { return .failed(.tooMany) }
             count += 1
             if contact.qInvalid { return .failed(.invalidQ) }
             // The same Contact twice in one REGISTER updates the first.
@@ -312,10 +288,11 @@ struct BindingUpdate {
 
     private mutating func update(_ record: inout LocationRecord) -> BindingOutcome {
         let single = flags.contains(.singleContact)
-        if !single && rules.maxContacts > 0 {
-            var count = record.contacts.filter { $0.isValid(at: now) }.count
+        if !single && rules.registrar.maxContacts > 0 {
+            var count = 0
+            for stored in record.contacts where stored.isValid(at: now) { count += 1 }
             for position in request.contacts.indices {
-            let contact = request.contacts[position]
+                let contact = request.contacts[position]
                 let expiry = (try? expires(of: contact).get()) ?? 0
                 switch match(contact, in: record) {
                 case .invalidCSeq: return .failed(.invalidCSeq)
@@ -324,7 +301,7 @@ struct BindingUpdate {
                 case .found: if expiry == 0 { count -= 1 }
                 }
             }
-            if count > rules.maxContacts { return .failed(.tooMany) }
+            if count > rules.registrar.maxContacts { return .failed(.tooMany) }
         }
         var code = 0
         for position in request.contacts.indices {

@@ -31,11 +31,13 @@ struct LocationLookup {
             context.worker.logger.error("lookup: \(error.message)")
             return -3
         }
-        let valid = contacts.filter { $0.isValid(at: now) }
-        guard !valid.isEmpty else { return -1 }
         let methodBit = KamailioMethodID.of(context.message)
-        let allowed = valid.filter { !settings.methodFiltering || $0.methods < 0 || $0.methods & methodBit != 0 }
-        guard let first = allowed.first else { return -2 }
+        let allowed = contacts.filter {
+            $0.isValid(at: now) && (!settings.methodFiltering || $0.methods < 0 || $0.methods & methodBit != 0)
+        }
+        guard let first = allowed.first else {
+            return contacts.contains { $0.isValid(at: now) } ? -2 : -1
+        }
         var rest = allowed.dropFirst()
         if mode == .branchesOnly {
             rest = allowed[...]
@@ -73,11 +75,10 @@ struct LocationLookup {
     }
 
     static func firstURI(ofPath path: String) -> String? {
-        let bytes = Array(path.utf8)
         guard let message = try? SIPMessage.parse(Array("OPTIONS sip:x SIP/2.0\r\nPath: \(path)\r\n\r\n".utf8)),
               let first = (try? message.nameAddrs(.path))?.first
         else {
-            return bytes.isEmpty ? nil : path
+            return path.isEmpty ? nil : path
         }
         return message.string(first.uri.whole)
     }

@@ -144,13 +144,13 @@ struct RegisterRequest: Sendable {
         if let aorURI {
             let uriBytes = Array(aorURI.utf8)
             guard let uri = try? SIPURI.parse(uriBytes, 0 ..< uriBytes.count), uri.scheme != .other,
-                  let key = LocationAOR.make(uri, in: uriBytes, useDomain: useDomain, caseSensitive: rules.caseSensitive)
+                  let key = LocationAOR.make(uri, in: uriBytes, useDomain: useDomain, caseSensitive: rules.registrar.caseSensitive)
             else { throw .aorParse }
             aor = key
         } else {
             guard hasTo else { throw .toMissing }
             guard let to = try? message.to() else { throw .aorParse }
-            guard let key = LocationAOR.make(to.uri, in: bytes, useDomain: useDomain, caseSensitive: rules.caseSensitive)
+            guard let key = LocationAOR.make(to.uri, in: bytes, useDomain: useDomain, caseSensitive: rules.registrar.caseSensitive)
             else { throw .aorParse }
             aor = key
         }
@@ -174,7 +174,7 @@ struct RegisterRequest: Sendable {
             guard let list = try? message.contacts() else { throw .contactParse }
             for nameAddr in list.values {
                 let uri = nameAddr.uri.whole.clamped(to: 0 ..< bytes.count)
-                guard uri.count <= rules.contactMaxSize else { throw .contactTooLong }
+                guard uri.count <= rules.registrar.contactMaxSize else { throw .contactTooLong }
                 var contact = RegisterContact(uri: uri, expires: .absent)
                 if nameAddr.paramsRange != nil {
                     try Self.readParameters(of: nameAddr, in: message, into: &contact)
@@ -185,7 +185,7 @@ struct RegisterRequest: Sendable {
 
         var path = ""
         var pathReceived = ""
-        if rules.usePath && hasPath {
+        if rules.registrar.usePath && hasPath {
             var pieces: [String] = []
             for field in message.headers where field.name == .path {
                 pieces.append(message.string(field.valueRange))

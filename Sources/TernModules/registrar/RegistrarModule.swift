@@ -24,6 +24,9 @@ final class TableSlot: @unchecked Sendable {
 final class RegistrarModule: TernModule, @unchecked Sendable {
     let name = "registrar"
     @exclusivity(unchecked) private(set) var settings = RegistrarSettings()
+    @exclusivity(unchecked) private var receivedParam = "received"
+    /// The AVP holding the source address for NATed contacts (`$avp(RECEIVED)`), if set.
+    @exclusivity(unchecked) private var receivedAVP: String?
     /// The numbers save() applies, from this module's and usrloc's parameters.
     @exclusivity(unchecked) private var rules = BindingRules()
     @exclusivity(unchecked) private var services: RuntimeServices?
@@ -66,6 +69,8 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
     func configure(parameters: [ModuleParameterSetting], services: RuntimeServices) throws(ConfigurationError) {
         self.services = services
         var s = RegistrarSettings()
+        var receivedParam = "received"
+        var receivedAVP: String?
         for parameter in parameters {
             switch (parameter.parameter, parameter.value) {
             case ("default_expires", .int(let v)): s.defaultExpires = max(0, v)
@@ -85,12 +90,12 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
                 s.defaultQ = v
             case ("append_branches", .int(let v)): s.appendBranches = v != 0
             case ("case_sensitive", .int(let v)): s.caseSensitive = v != 0
-            case ("received_param", .string(let v)): s.receivedParam = v
+            case ("received_param", .string(let v)): receivedParam = v
             case ("received_avp", .string(let v)):
                 guard let name = Self.avpName(v) else {
                     throw ConfigurationError("registrar received_avp '\(v)' is not an AVP ($avp(name))", at: parameter.location)
                 }
-                s.receivedAVP = name
+                receivedAVP = name
             case ("use_path", .int(let v)): s.usePath = v != 0
             case ("path_mode", .int(let v)):
                 guard let mode = RegistrarSettings.PathMode(rawValue: v) else {
@@ -99,14 +104,14 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
                 s.pathMode = mode
             case ("path_use_received", .int(let v)): s.pathUseReceived = v != 0
             case ("method_filtering", .int(let v)): s.methodFiltering = v != 0
-            case ("gruu_enabled", .int(let v)): s.gruuEnabled = v != 0
             case ("retry_after", .int(let v)): s.retryAfter = max(0, v)
             case ("contact_max_size", .int(let v)): s.contactMaxSize = max(1, v)
-            case ("realm_prefix", .string(let v)): s.realmPrefix = v
             default: break
             }
         }
         settings = s
+        self.receivedParam = receivedParam
+        self.receivedAVP = receivedAVP
         localSockets = Set(services.settings.listens.map(\.description))
         socketTexts = services.settings.listens.map { listen in
             let address = SocketAddressText(ip: listen.host, port: listen.port)
@@ -198,13 +203,13 @@ final class RegistrarModule: TernModule, @unchecked Sendable {
         do throws(RegistrarError) {
             update = BindingUpdate(
                 request: try RegisterRequest.parse(context.message, aorURI: uri, rules: rules), rules: rules, now: now,
-                flags: flags, receivedFromAVP: settings.receivedAVP.flatMap { receivedAVPValue(context, $0) },
+                flags: flags, receivedFromAVP: receivedAVP.flatMap { receivedAVPValue(context, $0) },
                 socket: socketText(context.receive), branchFlags: Int(context.requestBranchFlags), ruids: location)
         } catch {
             return refuse(context, error, contactHeader: [], flags: flags, services: services)
         }
         let aor = update.request.aor
-        let receivedParam = settings.receivedParam
+        let receivedParam = self.receivedParam
         var contactHeader: [UInt8] = []
         let outcome: BindingOutcome
         do throws(LocationStoreError) {

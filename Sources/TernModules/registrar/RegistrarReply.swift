@@ -84,22 +84,22 @@ enum RegistrarReply {
         } else {
             context.replyHeaders += contactHeader
         }
-        if error == .fine, settings.usePath, !path.isEmpty, settings.pathMode != .off {
+        if error == .fine, settings.registrar.usePath, !path.isEmpty, settings.registrar.pathMode != .off {
             if supportsPath {
                 context.replyHeaders += Array(("Path: " + path + "\r\n").utf8)
-            } else if settings.pathMode == .strict {
+            } else if settings.registrar.pathMode == .strict {
                 error = .pathUnsupported
                 context.replyHeaders += Array("Unsupported: path\r\n".utf8)
                 context.replyHeaders += Array(("Path: " + path + "\r\n").utf8)
             }
         }
         if error == .intervalTooBrief {
-            context.replyHeaders += Array(("Min-Expires: " + String(settings.minExpires) + "\r\n").utf8)
+            context.replyHeaders += Array(("Min-Expires: " + String(settings.registrar.minExpires) + "\r\n").utf8)
         }
         if error.code != 200 {
             context.replyHeaders += Array(("P-Registrar-Error: " + error.info + "\r\n").utf8)
-            if error.code >= 500 && settings.retryAfter > 0 {
-                context.replyHeaders += Array(("Retry-After: " + String(settings.retryAfter) + "\r\n").utf8)
+            if error.code >= 500 && settings.registrar.retryAfter > 0 {
+                context.replyHeaders += Array(("Retry-After: " + String(settings.registrar.retryAfter) + "\r\n").utf8)
             }
         }
         return error

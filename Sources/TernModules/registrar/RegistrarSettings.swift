@@ -1,7 +1,9 @@
 // registrar — REGISTER processing (RFC 3261 §10.3, RFC 3327 Path) over usrloc's tables,
 // and lookup of where a request for an AOR goes (Kamailio's registrar module).
 
-/// registrar's module parameters, as applied (Kamailio's names and defaults).
+/// registrar's numeric module parameters, as applied (Kamailio's names and defaults). Plain
+/// values only, so save() and lookup() copy it without a retain; the string parameters live
+/// on RegistrarModule.
 struct RegistrarSettings: Sendable {
     var defaultExpires = 3600
     /// Percent by which an expiry may be shortened at random (spreads re-registrations):
@@ -19,17 +21,12 @@ struct RegistrarSettings: Sendable {
     var defaultQ = -1
     var appendBranches = true
     var caseSensitive = false
-    var receivedParam = "received"
-    /// The AVP holding the source address for NATed contacts (`$avp(RECEIVED)`), if set.
-    var receivedAVP: String?
     var usePath = false
     var pathMode = PathMode.strict
     var pathUseReceived = false
     var methodFiltering = false
-    var gruuEnabled = true
     var retryAfter = 0
     var contactMaxSize = 512
-    var realmPrefix = ""
 
     enum PathMode: Int, Sendable {
         /// Store Path, never put it in the reply.

@@ -34,21 +34,12 @@ enum RouteParams {
     static func value(of name: String, in params: String) -> String? {
         for part in params.split(separator: ";", omittingEmptySubsequences: true) {
             let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair[0].rrTrimmedBlanks == name else { continue }
+            guard pair[0].trimmingCharacters(in: " \t") == name else { continue }
             guard pair.count == 2 else { return "" }
-            var v = pair[1].rrTrimmedBlanks
+            var v = pair[1].trimmingCharacters(in: " \t")
             if v.count >= 2, let f = v.first, f == "\"" || f == "'", v.last == f { v = String(v.dropFirst().dropLast()) }
             return v
         }
         return nil
-    }
-}
-
-private extension Substring {
-    var rrTrimmedBlanks: String {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -212,10 +212,11 @@ extension RRModule {
     func socketTowardNextHop(_ ctx: ScriptContext) -> ListenAddress? {
         guard let services else { return nil }
         let next = Array(ctx.nextHopURI.utf8)
+        guard let uri = try? SIPURI.parse(next, 0 ..< next.count) else { return nil }
         // A next hop that is us yet (the R-URI before lookup) says nothing about the way
         // out; resolving it would only cost a DNS query per request.
-        if let uri = try? SIPURI.parse(next, 0 ..< next.count), isMyself(next, uri) { return nil }
-        guard let target = services.resolver.resolve(uri: ctx.nextHopURI).first else { return nil }
+        if isMyself(next, uri) { return nil }
+        guard let target = services.resolver.resolve(uri: uri, in: next).first else { return nil }
         return services.sendPath.localAddress(toward: target, from: ctx.forcedListenAddress)
     }
 }

@@ -114,7 +114,7 @@ enum StatelessRequest {
         let via = ViaLine.make(proto: target.proto, sentBy: local, branch: branch,
                                rport: context.sendOptions.contains(.addLocalRport))
         let bytes = OutgoingRequest.build(message, edits: context.edits, requestURI: context.newRequestURI, topVia: via)
-        guard OnSendRoute.allows(bytes, to: target, context: context, services: services) else { return false }
+        guard OnSendRoute.allows(bytes, to: target, from: local, context: context, services: services) else { return false }
         return services.sendPath.send(bytes, to: target, from: forced)
     }
 }

@@ -15,6 +15,8 @@ final class TMModule: TernModule, TransactionService, @unchecked Sendable {
     private(set) var settings = TMSettings()
     private(set) var core: TMCore?
     private var services: RuntimeServices?
+    /// tmx's view of tm's engine; weak, as the registry's, so tmx does not keep it alive.
+    private weak var tmEngine: TMCore?
     /// Only the `tm` instance runs the engine; `tmx` uses tm's.
     private let ownsEngine: Bool
 
@@ -33,7 +35,10 @@ final class TMModule: TernModule, TransactionService, @unchecked Sendable {
 
     func configure(parameters: [ModuleParameterSetting], services: RuntimeServices) throws(ConfigurationError) {
         self.services = services
-        guard ownsEngine else { return }
+        guard ownsEngine else {
+            resolveEngine(services)
+            return
+        }
         try settings.apply(parameters)
         let core = TMCore(services: services, settings: settings)
         self.core = core
@@ -43,6 +48,7 @@ final class TMModule: TernModule, TransactionService, @unchecked Sendable {
     }
 
     func start(services: RuntimeServices) throws(ConfigurationError) {
+        if !ownsEngine { resolveEngine(services) }
         core?.timers.startThread()
     }
 
@@ -272,8 +278,15 @@ final class TMModule: TernModule, TransactionService, @unchecked Sendable {
     /// as in Kamailio).
     var engine: TMCore? {
         if let core { return core }
+        if let tmEngine { return tmEngine }
         guard let services, let tm = TransactionAPI.service(for: services) as? TMModule else { return nil }
         return tm.core
+    }
+
+    /// tmx looks tm's engine up once, before any message (configure when tm was loaded
+    /// first, else start), so its functions and pseudo-variables take no registry lock.
+    private func resolveEngine(_ services: RuntimeServices) {
+        if tmEngine == nil { tmEngine = (TransactionAPI.service(for: services) as? TMModule)?.core }
     }
 
     private func replyFunction(_ name: String, creating: Bool) -> FunctionDeclaration {

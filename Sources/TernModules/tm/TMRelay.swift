@@ -157,7 +157,7 @@ extension TMCore {
                                rport: branch.sendOptions.contains(.addLocalRport))
         let bytes = OutgoingRequest.build(t.request, edits: branch.edits, requestURI: branch.newRequestURI, topVia: via)
         if let branchContext {
-            guard OnSendRoute.allows(bytes, to: target, context: branchContext, services: services) else { return false }
+            guard OnSendRoute.allows(bytes, to: target, from: local, context: branchContext, services: services) else { return false }
         }
         var timerValues = settings.timerValues
         let fr = t.frTimer ?? settings.frTimer

@@ -6,9 +6,10 @@ import TernScript
 /// the destination visible (`$snd(ip)`, `$snd(port)`, `$snd(proto)`, `$snd(buf)`,
 /// `$snd(len)`); `drop` there stops the send.
 public enum OnSendRoute {
-    /// True when the message may be sent: no onsend_route, or it ran without `drop`.
-    public static func allows(_ bytes: [UInt8], to target: SendTarget, context: ScriptContext,
-                              services: RuntimeServices) -> Bool {
+    /// True when the message may be sent: no onsend_route, or it ran without `drop`. `local`
+    /// is the socket the sender chose (after force_send_socket), which `$snd(sip)` shows.
+    public static func allows(_ bytes: [UInt8], to target: SendTarget, from local: ListenAddress,
+                              context: ScriptContext, services: RuntimeServices) -> Bool {
         guard let script = services.script, script.hasRoute(.onSend) else { return true }
         let routeContext = ScriptContext(message: context.message, receive: context.receive,
                                          worker: context.worker, routeType: .onSend)
@@ -19,8 +20,7 @@ public enum OnSendRoute {
         routeContext.forcedSendSocket = context.forcedSendSocket
         routeContext.avps = context.avps
         routeContext.xavps = context.xavps
-        routeContext[OutgoingMessage.key] = OutgoingMessage(bytes: bytes, target: target,
-                                                            local: services.sendPath.localAddress(toward: target))
+        routeContext[OutgoingMessage.key] = OutgoingMessage(bytes: bytes, target: target, local: local)
         return !script.run(.onSend, routeContext).dropped
     }
 }

@@ -51,7 +51,7 @@ public enum StatelessForwarder {
         let via = ViaLine.make(proto: target.proto, sentBy: local, branch: branch,
                                rport: context.sendOptions.contains(.addLocalRport), connectionID: connectionID)
         let bytes = OutgoingRequest.build(message, edits: edits, requestURI: context.newRequestURI, topVia: via)
-        guard OnSendRoute.allows(bytes, to: target, context: context, services: services) else {
+        guard OnSendRoute.allows(bytes, to: target, from: local, context: context, services: services) else {
             return .failure(.droppedByOnSend)
         }
         var behaviour: SendBehaviour = []

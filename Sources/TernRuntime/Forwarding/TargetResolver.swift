@@ -20,7 +20,17 @@ public struct TargetResolver: Sendable {
     /// The transport addresses for `uri`, best first; [] = unresolvable (or not a SIP URI).
     public func resolve(uri: String) -> [SendTarget] {
         guard let parts = NextHopURI(uri) else { return [] }
-        return resolve(host: parts.host, port: parts.port, proto: parts.proto, secure: parts.secure)
+        return resolve(parts)
+    }
+
+    /// The same for a URI the caller has parsed already (no second copy and parse).
+    public func resolve(uri: SIPURI, in bytes: [UInt8]) -> [SendTarget] {
+        guard let parts = NextHopURI(uri: uri, in: bytes) else { return [] }
+        return resolve(parts)
+    }
+
+    private func resolve(_ parts: NextHopURI) -> [SendTarget] {
+        resolve(host: parts.host, port: parts.port, proto: parts.proto, secure: parts.secure)
     }
 
     /// For `forward(host, port)` and friends: `port` nil = look for SRV records, `proto`
@@ -72,6 +82,10 @@ struct NextHopURI {
     init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard let uri = try? SIPURI.parse(bytes, 0 ..< bytes.count) else { return nil }
+        self.init(uri: uri, in: bytes)
+    }
+
+    init?(uri: SIPURI, in bytes: [UInt8]) {
         switch uri.scheme {
         case .sip: secure = false
         case .sips: secure = true
